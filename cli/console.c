@@ -62,6 +62,22 @@ static void pipe_readable(int fd, uint32_t ev, void *arg)
 	ev_stop();
 }
 
+static void file_readable(void *arg)
+{
+	(void)arg;
+	char b[4096];
+	ssize_t n = read(0, b, sizeof b);
+	if (n > 0) {
+		keys_input(con, b, (size_t)n);
+		if (!con->closing)
+			ev_timer_add(0, file_readable, NULL);
+		return;
+	}
+	if (con->edit_len && !con->closing)
+		keys_input(con, "\n", 1);
+	ev_stop();
+}
+
 /* ---- readline on a terminal ---- */
 
 static void con_line(char *line);
@@ -204,7 +220,14 @@ int console_start(void)
 	con = session_new("con", &pipe_ops, NULL);
 	con->echo = true;
 	keys_show_prompt(con);
-	return ev_add_fd(0, EPOLLIN, pipe_readable, NULL);
+	if (ev_add_fd(0, EPOLLIN, pipe_readable, NULL) == 0)
+		return 0;
+	if (errno != EPERM)
+		return -1;
+	/* A regular file cannot be polled: read it from a timer, a chunk per
+	 * loop iteration, so that timers and sockets still run in between. */
+	ev_timer_add(0, file_readable, NULL);
+	return 0;
 }
 
 /* Log lines go to the console (unless "no logging console") and to vty

@@ -522,6 +522,11 @@ void grammar_help(enum cli_mode mode, const char *line, struct buf *out)
 	} else if (f.line_taken) {
 		buf_adds(out, "  <cr>\n");
 	} else {
+		/* At the start of a line IOS names the mode's command set first
+		 * ("Exec commands:"); the help files give it as "@mode @header". */
+		const char *header = n == 0 ? help_lookup(f.prev, "@header") : NULL;
+		if (header)
+			buf_printf(out, "%s\n", header);
 		for (int i = 0; i < ni; i++) {
 			if (items[i].text[0])
 				buf_printf(out, "  %-*s  %s\n", width, items[i].name, items[i].text);
