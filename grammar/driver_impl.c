@@ -258,6 +258,8 @@ struct feedstate {
 	int words_ok;
 	int line_taken; /* a LINE token consumed the rest of the input */
 	char prev[48];  /* name of the last accepted symbol, for help context */
+	char prev2[48]; /* and the one before */
+	char mode[48];  /* "@<mode>" */
 };
 
 static void record(struct feedstate *f, int sym, const struct iword *w, const char *text_override)
@@ -293,6 +295,7 @@ static int push_sym(struct feedstate *f, int sym)
 {
 	YYSTYPE lv = 0;
 	f->status = yypush_parse(f->ps, syms[sym].tok, &lv, &f->pc);
+	memcpy(f->prev2, f->prev, sizeof f->prev2);
 	snprintf(f->prev, sizeof f->prev, "%s", syms[sym].name);
 	return f->status;
 }
@@ -350,9 +353,10 @@ static void feed_begin(struct feedstate *f, enum cli_mode mode, const char *line
 	f->line = line;
 	YYSTYPE lv = 0;
 	f->status = yypush_parse(f->ps, mode_marker[mode], &lv, &f->pc);
-	snprintf(f->prev, sizeof f->prev, "@%s", mode_name(mode));
-	for (char *p = f->prev; *p; p++)
+	snprintf(f->mode, sizeof f->mode, "@%s", mode_name(mode));
+	for (char *p = f->mode; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
+	memcpy(f->prev, f->mode, sizeof f->prev);
 }
 
 /* Feed words [0, upto); stops at the first failure. */
@@ -494,7 +498,7 @@ void grammar_help(enum cli_mode mode, const char *line, struct buf *out)
 			it->order = 3;
 		} else {
 			it->name = si->name;
-			it->text = help_lookup(f.prev, si->name);
+			it->text = help_lookup(f.mode, f.prev2, f.prev, si->name);
 			if (!it->text)
 				it->text = "";
 			it->order = si->kind == SK_KEYWORD ? 2 : 1;
@@ -524,7 +528,7 @@ void grammar_help(enum cli_mode mode, const char *line, struct buf *out)
 	} else {
 		/* At the start of a line IOS names the mode's command set first
 		 * ("Exec commands:"); the help files give it as "@mode @header". */
-		const char *header = n == 0 ? help_lookup(f.prev, "@header") : NULL;
+		const char *header = n == 0 ? help_lookup(f.mode, "", f.prev, "@header") : NULL;
 		if (header)
 			buf_printf(out, "%s\n", header);
 		for (int i = 0; i < ni; i++) {

@@ -2,39 +2,36 @@
 
 #include <stddef.h>
 #include <string.h>
-#include <strings.h>
 
-static const char *lookup(const char *prev, const char *word);
-
-/* The first word of a line in a configuration sub-mode falls back to its
- * meaning in global configuration (exit, do, end ...) before the generic one. */
-const char *help_lookup(const char *prev, const char *word)
+static const char *find(const char *ctx, const char *prev, const char *word)
 {
-	if (prev && prev[0] == '@' && strcmp(prev, "@user") != 0 && strcmp(prev, "@priv") != 0 &&
-	    strcmp(prev, "@config") != 0) {
-		const char *t = lookup(prev, word);
-		if (t && t != lookup(NULL, word))
-			return t;
-		if (strcmp(word, "@header") == 0)
-			return t;
-		const char *c = lookup("@config", word);
-		return c ? c : t;
-	}
-	return lookup(prev, word);
+	for (const struct help_entry *h = help_table; h->word; h++)
+		if (strcmp(h->word, word) == 0 && strcmp(h->prev, prev) == 0 && strcmp(h->ctx, ctx) == 0)
+			return h->text;
+	return NULL;
 }
 
-static const char *lookup(const char *prev, const char *word)
+static int is_submode(const char *mode)
 {
-	const char *any = NULL;
-	for (const struct help_entry *h = help_table; h->word; h++) {
-		if (strcasecmp(h->word, word) != 0)
-			continue;
-		if (h->prev[0] == 0) {
-			if (!any)
-				any = h->text;
-		} else if (prev && strcasecmp(h->prev, prev) == 0) {
-			return h->text;
-		}
+	return strcmp(mode, "@user") != 0 && strcmp(mode, "@priv") != 0 && strcmp(mode, "@config") != 0;
+}
+
+const char *help_lookup(const char *mode, const char *prev2, const char *prev, const char *word)
+{
+	const char *t;
+	if (mode && prev && (t = find(mode, prev, word)))
+		return t;
+	if (prev2 && prev2[0] && prev && (t = find(prev2, prev, word)))
+		return t;
+	if (prev && (t = find("", prev, word)))
+		return t;
+	/* The first word of a line in a configuration sub-mode falls back to its
+	 * meaning in global configuration (exit, do, end ...). */
+	if (prev && prev[0] == '@' && mode && is_submode(mode)) {
+		if (strcmp(word, "@header") == 0)
+			return NULL;
+		if ((t = find("", "@config", word)))
+			return t;
 	}
-	return any;
+	return find("", "", word);
 }

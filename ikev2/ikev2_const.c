@@ -1,0 +1,466 @@
+/* IKEv2 constant name tables; see ikev2_const.h. */
+#include "ikev2/ikev2_const.h"
+
+#define UNKNOWN "UNKNOWN"
+
+const char *ikev2_exchange_name(int exchange)
+{
+	switch (exchange) {
+	case IKEV2_EXCH_IKE_SA_INIT: return "IKE_SA_INIT";
+	case IKEV2_EXCH_IKE_AUTH: return "IKE_AUTH";
+	case IKEV2_EXCH_CREATE_CHILD_SA: return "CREATE_CHILD_SA";
+	case IKEV2_EXCH_INFORMATIONAL: return "INFORMATIONAL";
+	case IKEV2_EXCH_IKE_SESSION_RESUME: return "IKE_SESSION_RESUME";
+	case IKEV2_EXCH_GSA_AUTH: return "GSA_AUTH";
+	case IKEV2_EXCH_GSA_REGISTRATION: return "GSA_REGISTRATION";
+	case IKEV2_EXCH_GSA_REKEY: return "GSA_REKEY";
+	case IKEV2_EXCH_IKE_INTERMEDIATE: return "IKE_INTERMEDIATE";
+	case IKEV2_EXCH_IKE_FOLLOWUP_KE: return "IKE_FOLLOWUP_KE";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_payload_name(int type)
+{
+	switch (type) {
+	case IKEV2_PL_NONE: return "NONE";
+	case IKEV2_PL_SA: return "SA";
+	case IKEV2_PL_KE: return "KE";
+	case IKEV2_PL_IDI: return "IDi";
+	case IKEV2_PL_IDR: return "IDr";
+	case IKEV2_PL_CERT: return "CERT";
+	case IKEV2_PL_CERTREQ: return "CERTREQ";
+	case IKEV2_PL_AUTH: return "AUTH";
+	case IKEV2_PL_NONCE: return "Nonce";
+	case IKEV2_PL_NOTIFY: return "Notify";
+	case IKEV2_PL_DELETE: return "Delete";
+	case IKEV2_PL_VENDOR: return "Vendor ID";
+	case IKEV2_PL_TSI: return "TSi";
+	case IKEV2_PL_TSR: return "TSr";
+	case IKEV2_PL_SK: return "SK";
+	case IKEV2_PL_CP: return "CP";
+	case IKEV2_PL_EAP: return "EAP";
+	case IKEV2_PL_GSPM: return "GSPM";
+	case IKEV2_PL_IDG: return "IDg";
+	case IKEV2_PL_GSA: return "GSA";
+	case IKEV2_PL_KD: return "KD";
+	case IKEV2_PL_SKF: return "SKF";
+	case IKEV2_PL_PS: return "PS";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_notify_name(int type)
+{
+	switch (type) {
+	case IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD: return "UNSUPPORTED_CRITICAL_PAYLOAD";
+	case IKEV2_N_INVALID_IKE_SPI: return "INVALID_IKE_SPI";
+	case IKEV2_N_INVALID_MAJOR_VERSION: return "INVALID_MAJOR_VERSION";
+	case IKEV2_N_INVALID_SYNTAX: return "INVALID_SYNTAX";
+	case IKEV2_N_INVALID_MESSAGE_ID: return "INVALID_MESSAGE_ID";
+	case IKEV2_N_INVALID_SPI: return "INVALID_SPI";
+	case IKEV2_N_NO_PROPOSAL_CHOSEN: return "NO_PROPOSAL_CHOSEN";
+	case IKEV2_N_INVALID_KE_PAYLOAD: return "INVALID_KE_PAYLOAD";
+	case IKEV2_N_AUTHENTICATION_FAILED: return "AUTHENTICATION_FAILED";
+	case IKEV2_N_SINGLE_PAIR_REQUIRED: return "SINGLE_PAIR_REQUIRED";
+	case IKEV2_N_NO_ADDITIONAL_SAS: return "NO_ADDITIONAL_SAS";
+	case IKEV2_N_INTERNAL_ADDRESS_FAILURE: return "INTERNAL_ADDRESS_FAILURE";
+	case IKEV2_N_FAILED_CP_REQUIRED: return "FAILED_CP_REQUIRED";
+	case IKEV2_N_TS_UNACCEPTABLE: return "TS_UNACCEPTABLE";
+	case IKEV2_N_INVALID_SELECTORS: return "INVALID_SELECTORS";
+	case IKEV2_N_UNACCEPTABLE_ADDRESSES: return "UNACCEPTABLE_ADDRESSES";
+	case IKEV2_N_UNEXPECTED_NAT_DETECTED: return "UNEXPECTED_NAT_DETECTED";
+	case IKEV2_N_USE_ASSIGNED_HOA: return "USE_ASSIGNED_HoA";
+	case IKEV2_N_TEMPORARY_FAILURE: return "TEMPORARY_FAILURE";
+	case IKEV2_N_CHILD_SA_NOT_FOUND: return "CHILD_SA_NOT_FOUND";
+	case IKEV2_N_INVALID_GROUP_ID: return "INVALID_GROUP_ID";
+	case IKEV2_N_AUTHORIZATION_FAILED: return "AUTHORIZATION_FAILED";
+	case IKEV2_N_STATE_NOT_FOUND: return "STATE_NOT_FOUND";
+	case IKEV2_N_INITIAL_CONTACT: return "INITIAL_CONTACT";
+	case IKEV2_N_SET_WINDOW_SIZE: return "SET_WINDOW_SIZE";
+	case IKEV2_N_ADDITIONAL_TS_POSSIBLE: return "ADDITIONAL_TS_POSSIBLE";
+	case IKEV2_N_IPCOMP_SUPPORTED: return "IPCOMP_SUPPORTED";
+	case IKEV2_N_NAT_DETECTION_SOURCE_IP: return "NAT_DETECTION_SOURCE_IP";
+	case IKEV2_N_NAT_DETECTION_DESTINATION_IP: return "NAT_DETECTION_DESTINATION_IP";
+	case IKEV2_N_COOKIE: return "COOKIE";
+	case IKEV2_N_USE_TRANSPORT_MODE: return "USE_TRANSPORT_MODE";
+	case IKEV2_N_HTTP_CERT_LOOKUP_SUPPORTED: return "HTTP_CERT_LOOKUP_SUPPORTED";
+	case IKEV2_N_REKEY_SA: return "REKEY_SA";
+	case IKEV2_N_ESP_TFC_PADDING_NOT_SUPPORTED: return "ESP_TFC_PADDING_NOT_SUPPORTED";
+	case IKEV2_N_NON_FIRST_FRAGMENTS_ALSO: return "NON_FIRST_FRAGMENTS_ALSO";
+	case IKEV2_N_MOBIKE_SUPPORTED: return "MOBIKE_SUPPORTED";
+	case IKEV2_N_ADDITIONAL_IP4_ADDRESS: return "ADDITIONAL_IP4_ADDRESS";
+	case IKEV2_N_ADDITIONAL_IP6_ADDRESS: return "ADDITIONAL_IP6_ADDRESS";
+	case IKEV2_N_NO_ADDITIONAL_ADDRESSES: return "NO_ADDITIONAL_ADDRESSES";
+	case IKEV2_N_UPDATE_SA_ADDRESSES: return "UPDATE_SA_ADDRESSES";
+	case IKEV2_N_COOKIE2: return "COOKIE2";
+	case IKEV2_N_NO_NATS_ALLOWED: return "NO_NATS_ALLOWED";
+	case IKEV2_N_AUTH_LIFETIME: return "AUTH_LIFETIME";
+	case IKEV2_N_MULTIPLE_AUTH_SUPPORTED: return "MULTIPLE_AUTH_SUPPORTED";
+	case IKEV2_N_ANOTHER_AUTH_FOLLOWS: return "ANOTHER_AUTH_FOLLOWS";
+	case IKEV2_N_REDIRECT_SUPPORTED: return "REDIRECT_SUPPORTED";
+	case IKEV2_N_REDIRECT: return "REDIRECT";
+	case IKEV2_N_REDIRECTED_FROM: return "REDIRECTED_FROM";
+	case IKEV2_N_TICKET_LT_OPAQUE: return "TICKET_LT_OPAQUE";
+	case IKEV2_N_TICKET_REQUEST: return "TICKET_REQUEST";
+	case IKEV2_N_TICKET_ACK: return "TICKET_ACK";
+	case IKEV2_N_TICKET_NACK: return "TICKET_NACK";
+	case IKEV2_N_TICKET_OPAQUE: return "TICKET_OPAQUE";
+	case IKEV2_N_LINK_ID: return "LINK_ID";
+	case IKEV2_N_USE_WESP_MODE: return "USE_WESP_MODE";
+	case IKEV2_N_ROHC_SUPPORTED: return "ROHC_SUPPORTED";
+	case IKEV2_N_EAP_ONLY_AUTHENTICATION: return "EAP_ONLY_AUTHENTICATION";
+	case IKEV2_N_CHILDLESS_IKEV2_SUPPORTED: return "CHILDLESS_IKEV2_SUPPORTED";
+	case IKEV2_N_QUICK_CRASH_DETECTION: return "QUICK_CRASH_DETECTION";
+	case IKEV2_N_IKEV2_MESSAGE_ID_SYNC_SUPPORTED: return "IKEV2_MESSAGE_ID_SYNC_SUPPORTED";
+	case IKEV2_N_IPSEC_REPLAY_COUNTER_SYNC_SUPPORTED: return "IPSEC_REPLAY_COUNTER_SYNC_SUPPORTED";
+	case IKEV2_N_IKEV2_MESSAGE_ID_SYNC: return "IKEV2_MESSAGE_ID_SYNC";
+	case IKEV2_N_IPSEC_REPLAY_COUNTER_SYNC: return "IPSEC_REPLAY_COUNTER_SYNC";
+	case IKEV2_N_SECURE_PASSWORD_METHODS: return "SECURE_PASSWORD_METHODS";
+	case IKEV2_N_PSK_PERSIST: return "PSK_PERSIST";
+	case IKEV2_N_PSK_CONFIRM: return "PSK_CONFIRM";
+	case IKEV2_N_ERX_SUPPORTED: return "ERX_SUPPORTED";
+	case IKEV2_N_IFOM_CAPABILITY: return "IFOM_CAPABILITY";
+	case IKEV2_N_SENDER_REQUEST_ID: return "SENDER_REQUEST_ID";
+	case IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED: return "IKEV2_FRAGMENTATION_SUPPORTED";
+	case IKEV2_N_SIGNATURE_HASH_ALGORITHMS: return "SIGNATURE_HASH_ALGORITHMS";
+	case IKEV2_N_CLONE_IKE_SA_SUPPORTED: return "CLONE_IKE_SA_SUPPORTED";
+	case IKEV2_N_CLONE_IKE_SA: return "CLONE_IKE_SA";
+	case IKEV2_N_PUZZLE: return "PUZZLE";
+	case IKEV2_N_USE_PPK: return "USE_PPK";
+	case IKEV2_N_PPK_IDENTITY: return "PPK_IDENTITY";
+	case IKEV2_N_NO_PPK_AUTH: return "NO_PPK_AUTH";
+	case IKEV2_N_INTERMEDIATE_EXCHANGE_SUPPORTED: return "INTERMEDIATE_EXCHANGE_SUPPORTED";
+	case IKEV2_N_IP4_ALLOWED: return "IP4_ALLOWED";
+	case IKEV2_N_IP6_ALLOWED: return "IP6_ALLOWED";
+	case IKEV2_N_ADDITIONAL_KEY_EXCHANGE: return "ADDITIONAL_KEY_EXCHANGE";
+	case IKEV2_N_USE_AGGFRAG: return "USE_AGGFRAG";
+	case IKEV2_N_SUPPORTED_AUTH_METHODS: return "SUPPORTED_AUTH_METHODS";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_transform_type_name(int type)
+{
+	switch (type) {
+	case IKEV2_XFORM_ENCR: return "ENCR";
+	case IKEV2_XFORM_PRF: return "PRF";
+	case IKEV2_XFORM_INTEG: return "INTEG";
+	case IKEV2_XFORM_DH: return "DH";
+	case IKEV2_XFORM_ESN: return "ESN";
+	case IKEV2_XFORM_ADDKE1: return "ADDKE1";
+	case IKEV2_XFORM_ADDKE2: return "ADDKE2";
+	case IKEV2_XFORM_ADDKE3: return "ADDKE3";
+	case IKEV2_XFORM_ADDKE4: return "ADDKE4";
+	case IKEV2_XFORM_ADDKE5: return "ADDKE5";
+	case IKEV2_XFORM_ADDKE6: return "ADDKE6";
+	case IKEV2_XFORM_ADDKE7: return "ADDKE7";
+	default: return UNKNOWN;
+	}
+}
+
+static const char *encr_name(int id)
+{
+	switch (id) {
+	case IKEV2_ENCR_DES_IV64: return "ENCR_DES_IV64";
+	case IKEV2_ENCR_DES: return "ENCR_DES";
+	case IKEV2_ENCR_3DES: return "ENCR_3DES";
+	case IKEV2_ENCR_RC5: return "ENCR_RC5";
+	case IKEV2_ENCR_IDEA: return "ENCR_IDEA";
+	case IKEV2_ENCR_CAST: return "ENCR_CAST";
+	case IKEV2_ENCR_BLOWFISH: return "ENCR_BLOWFISH";
+	case IKEV2_ENCR_3IDEA: return "ENCR_3IDEA";
+	case IKEV2_ENCR_DES_IV32: return "ENCR_DES_IV32";
+	case IKEV2_ENCR_NULL: return "ENCR_NULL";
+	case IKEV2_ENCR_AES_CBC: return "ENCR_AES_CBC";
+	case IKEV2_ENCR_AES_CTR: return "ENCR_AES_CTR";
+	case IKEV2_ENCR_AES_CCM_8: return "ENCR_AES_CCM_8";
+	case IKEV2_ENCR_AES_CCM_12: return "ENCR_AES_CCM_12";
+	case IKEV2_ENCR_AES_CCM_16: return "ENCR_AES_CCM_16";
+	case IKEV2_ENCR_AES_GCM_8: return "ENCR_AES_GCM_8";
+	case IKEV2_ENCR_AES_GCM_12: return "ENCR_AES_GCM_12";
+	case IKEV2_ENCR_AES_GCM_16: return "ENCR_AES_GCM_16";
+	case IKEV2_ENCR_NULL_AUTH_AES_GMAC: return "ENCR_NULL_AUTH_AES_GMAC";
+	case IKEV2_ENCR_CAMELLIA_CBC: return "ENCR_CAMELLIA_CBC";
+	case IKEV2_ENCR_CAMELLIA_CTR: return "ENCR_CAMELLIA_CTR";
+	case IKEV2_ENCR_CAMELLIA_CCM_8: return "ENCR_CAMELLIA_CCM_8";
+	case IKEV2_ENCR_CAMELLIA_CCM_12: return "ENCR_CAMELLIA_CCM_12";
+	case IKEV2_ENCR_CAMELLIA_CCM_16: return "ENCR_CAMELLIA_CCM_16";
+	case IKEV2_ENCR_CHACHA20_POLY1305: return "ENCR_CHACHA20_POLY1305";
+	default: return UNKNOWN;
+	}
+}
+
+static const char *prf_name(int id)
+{
+	switch (id) {
+	case IKEV2_PRF_HMAC_MD5: return "PRF_HMAC_MD5";
+	case IKEV2_PRF_HMAC_SHA1: return "PRF_HMAC_SHA1";
+	case IKEV2_PRF_HMAC_TIGER: return "PRF_HMAC_TIGER";
+	case IKEV2_PRF_AES128_XCBC: return "PRF_AES128_XCBC";
+	case IKEV2_PRF_HMAC_SHA2_256: return "PRF_HMAC_SHA2_256";
+	case IKEV2_PRF_HMAC_SHA2_384: return "PRF_HMAC_SHA2_384";
+	case IKEV2_PRF_HMAC_SHA2_512: return "PRF_HMAC_SHA2_512";
+	case IKEV2_PRF_AES128_CMAC: return "PRF_AES128_CMAC";
+	default: return UNKNOWN;
+	}
+}
+
+static const char *integ_name(int id)
+{
+	switch (id) {
+	case IKEV2_INTEG_NONE: return "NONE";
+	case IKEV2_INTEG_HMAC_MD5_96: return "AUTH_HMAC_MD5_96";
+	case IKEV2_INTEG_HMAC_SHA1_96: return "AUTH_HMAC_SHA1_96";
+	case IKEV2_INTEG_DES_MAC: return "AUTH_DES_MAC";
+	case IKEV2_INTEG_KPDK_MD5: return "AUTH_KPDK_MD5";
+	case IKEV2_INTEG_AES_XCBC_96: return "AUTH_AES_XCBC_96";
+	case IKEV2_INTEG_HMAC_MD5_128: return "AUTH_HMAC_MD5_128";
+	case IKEV2_INTEG_HMAC_SHA1_160: return "AUTH_HMAC_SHA1_160";
+	case IKEV2_INTEG_AES_CMAC_96: return "AUTH_AES_CMAC_96";
+	case IKEV2_INTEG_AES_128_GMAC: return "AUTH_AES_128_GMAC";
+	case IKEV2_INTEG_AES_192_GMAC: return "AUTH_AES_192_GMAC";
+	case IKEV2_INTEG_AES_256_GMAC: return "AUTH_AES_256_GMAC";
+	case IKEV2_INTEG_HMAC_SHA2_256_128: return "AUTH_HMAC_SHA2_256_128";
+	case IKEV2_INTEG_HMAC_SHA2_384_192: return "AUTH_HMAC_SHA2_384_192";
+	case IKEV2_INTEG_HMAC_SHA2_512_256: return "AUTH_HMAC_SHA2_512_256";
+	default: return UNKNOWN;
+	}
+}
+
+static const char *dh_name(int id)
+{
+	switch (id) {
+	case IKEV2_DH_NONE: return "NONE";
+	case IKEV2_DH_MODP_768: return "MODP_768";
+	case IKEV2_DH_MODP_1024: return "MODP_1024";
+	case IKEV2_DH_MODP_1536: return "MODP_1536";
+	case IKEV2_DH_MODP_2048: return "MODP_2048";
+	case IKEV2_DH_MODP_3072: return "MODP_3072";
+	case IKEV2_DH_MODP_4096: return "MODP_4096";
+	case IKEV2_DH_MODP_6144: return "MODP_6144";
+	case IKEV2_DH_MODP_8192: return "MODP_8192";
+	case IKEV2_DH_ECP_256: return "ECP_256";
+	case IKEV2_DH_ECP_384: return "ECP_384";
+	case IKEV2_DH_ECP_521: return "ECP_521";
+	case IKEV2_DH_MODP_1024_160: return "MODP_1024_160";
+	case IKEV2_DH_MODP_2048_224: return "MODP_2048_224";
+	case IKEV2_DH_MODP_2048_256: return "MODP_2048_256";
+	case IKEV2_DH_ECP_192: return "ECP_192";
+	case IKEV2_DH_ECP_224: return "ECP_224";
+	case IKEV2_DH_BRAINPOOL_P224R1: return "BRAINPOOL_P224R1";
+	case IKEV2_DH_BRAINPOOL_P256R1: return "BRAINPOOL_P256R1";
+	case IKEV2_DH_BRAINPOOL_P384R1: return "BRAINPOOL_P384R1";
+	case IKEV2_DH_BRAINPOOL_P512R1: return "BRAINPOOL_P512R1";
+	case IKEV2_DH_CURVE25519: return "CURVE25519";
+	case IKEV2_DH_CURVE448: return "CURVE448";
+	default: return UNKNOWN;
+	}
+}
+
+static const char *esn_name(int id)
+{
+	switch (id) {
+	case IKEV2_ESN_NONE: return "NO_ESN";
+	case IKEV2_ESN_ENABLED: return "ESN";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_transform_name(int type, int id)
+{
+	switch (type) {
+	case IKEV2_XFORM_ENCR: return encr_name(id);
+	case IKEV2_XFORM_PRF: return prf_name(id);
+	case IKEV2_XFORM_INTEG: return integ_name(id);
+	case IKEV2_XFORM_DH:
+	case IKEV2_XFORM_ADDKE1:
+	case IKEV2_XFORM_ADDKE2:
+	case IKEV2_XFORM_ADDKE3:
+	case IKEV2_XFORM_ADDKE4:
+	case IKEV2_XFORM_ADDKE5:
+	case IKEV2_XFORM_ADDKE6:
+	case IKEV2_XFORM_ADDKE7: return dh_name(id);
+	case IKEV2_XFORM_ESN: return esn_name(id);
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_id_type_name(int type)
+{
+	switch (type) {
+	case IKEV2_ID_IPV4_ADDR: return "ID_IPV4_ADDR";
+	case IKEV2_ID_FQDN: return "ID_FQDN";
+	case IKEV2_ID_RFC822_ADDR: return "ID_RFC822_ADDR";
+	case IKEV2_ID_IPV6_ADDR: return "ID_IPV6_ADDR";
+	case IKEV2_ID_DER_ASN1_DN: return "ID_DER_ASN1_DN";
+	case IKEV2_ID_DER_ASN1_GN: return "ID_DER_ASN1_GN";
+	case IKEV2_ID_KEY_ID: return "ID_KEY_ID";
+	case IKEV2_ID_FC_NAME: return "ID_FC_NAME";
+	case IKEV2_ID_NULL: return "ID_NULL";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_auth_method_name(int method)
+{
+	switch (method) {
+	case IKEV2_AUTH_RSA_SIG: return "RSA_SIG";
+	case IKEV2_AUTH_SHARED_KEY_MIC: return "SHARED_KEY_MIC";
+	case IKEV2_AUTH_DSS_SIG: return "DSS_SIG";
+	case IKEV2_AUTH_ECDSA_SHA256_P256: return "ECDSA_SHA256_P256";
+	case IKEV2_AUTH_ECDSA_SHA384_P384: return "ECDSA_SHA384_P384";
+	case IKEV2_AUTH_ECDSA_SHA512_P521: return "ECDSA_SHA512_P521";
+	case IKEV2_AUTH_GSPAM: return "GSPAM";
+	case IKEV2_AUTH_NULL: return "NULL";
+	case IKEV2_AUTH_DIGITAL_SIGNATURE: return "DIGITAL_SIGNATURE";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_cfg_attr_name(int type)
+{
+	switch (type) {
+	case IKEV2_CFG_INTERNAL_IP4_ADDRESS: return "INTERNAL_IP4_ADDRESS";
+	case IKEV2_CFG_INTERNAL_IP4_NETMASK: return "INTERNAL_IP4_NETMASK";
+	case IKEV2_CFG_INTERNAL_IP4_DNS: return "INTERNAL_IP4_DNS";
+	case IKEV2_CFG_INTERNAL_IP4_NBNS: return "INTERNAL_IP4_NBNS";
+	case IKEV2_CFG_INTERNAL_ADDRESS_EXPIRY: return "INTERNAL_ADDRESS_EXPIRY";
+	case IKEV2_CFG_INTERNAL_IP4_DHCP: return "INTERNAL_IP4_DHCP";
+	case IKEV2_CFG_APPLICATION_VERSION: return "APPLICATION_VERSION";
+	case IKEV2_CFG_INTERNAL_IP6_ADDRESS: return "INTERNAL_IP6_ADDRESS";
+	case IKEV2_CFG_INTERNAL_IP6_NETMASK: return "INTERNAL_IP6_NETMASK";
+	case IKEV2_CFG_INTERNAL_IP6_DNS: return "INTERNAL_IP6_DNS";
+	case IKEV2_CFG_INTERNAL_IP6_NBNS: return "INTERNAL_IP6_NBNS";
+	case IKEV2_CFG_INTERNAL_IP6_DHCP: return "INTERNAL_IP6_DHCP";
+	case IKEV2_CFG_INTERNAL_IP4_SUBNET: return "INTERNAL_IP4_SUBNET";
+	case IKEV2_CFG_SUPPORTED_ATTRIBUTES: return "SUPPORTED_ATTRIBUTES";
+	case IKEV2_CFG_INTERNAL_IP6_SUBNET: return "INTERNAL_IP6_SUBNET";
+	case IKEV2_CFG_MIP6_HOME_PREFIX: return "MIP6_HOME_PREFIX";
+	case IKEV2_CFG_INTERNAL_IP6_LINK: return "INTERNAL_IP6_LINK";
+	case IKEV2_CFG_INTERNAL_IP6_PREFIX: return "INTERNAL_IP6_PREFIX";
+	case IKEV2_CFG_HOME_AGENT_ADDRESS: return "HOME_AGENT_ADDRESS";
+	case IKEV2_CFG_P_CSCF_IP4_ADDRESS: return "P_CSCF_IP4_ADDRESS";
+	case IKEV2_CFG_P_CSCF_IP6_ADDRESS: return "P_CSCF_IP6_ADDRESS";
+	case IKEV2_CFG_FTT_KAT: return "FTT_KAT";
+	case IKEV2_CFG_EXTERNAL_SOURCE_IP4_NAT_INFO: return "EXTERNAL_SOURCE_IP4_NAT_INFO";
+	case IKEV2_CFG_TIMEOUT_PERIOD_FOR_LIVENESS_CHECK: return "TIMEOUT_PERIOD_FOR_LIVENESS_CHECK";
+	case IKEV2_CFG_INTERNAL_DNS_DOMAIN: return "INTERNAL_DNS_DOMAIN";
+	case IKEV2_CFG_INTERNAL_DNSSEC_TA: return "INTERNAL_DNSSEC_TA";
+	case IKEV2_CFG_CISCO_BANNER: return "CISCO_BANNER";
+	case IKEV2_CFG_CISCO_SAVE_PASSWD: return "CISCO_SAVE_PASSWD";
+	case IKEV2_CFG_CISCO_DEF_DOMAIN: return "CISCO_DEF_DOMAIN";
+	case IKEV2_CFG_CISCO_SPLIT_DNS: return "CISCO_SPLIT_DNS";
+	case IKEV2_CFG_CISCO_SPLIT_INCLUDE: return "CISCO_SPLIT_INCLUDE";
+	case IKEV2_CFG_CISCO_NATT_PORT: return "CISCO_NATT_PORT";
+	case IKEV2_CFG_CISCO_LOCAL_LAN: return "CISCO_LOCAL_LAN";
+	case IKEV2_CFG_CISCO_PFS: return "CISCO_PFS";
+	case IKEV2_CFG_CISCO_FW_TYPE: return "CISCO_FW_TYPE";
+	case IKEV2_CFG_CISCO_BACKUP_SERVERS: return "CISCO_BACKUP_SERVERS";
+	case IKEV2_CFG_CISCO_DDNS_HOSTNAME: return "CISCO_DDNS_HOSTNAME";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_protocol_name(int proto)
+{
+	switch (proto) {
+	case IKEV2_PROTO_NONE: return "NONE";
+	case IKEV2_PROTO_IKE: return "IKE";
+	case IKEV2_PROTO_AH: return "AH";
+	case IKEV2_PROTO_ESP: return "ESP";
+	case IKEV2_PROTO_FC_ESP_HEADER: return "FC_ESP_HEADER";
+	case IKEV2_PROTO_FC_CT_AUTH: return "FC_CT_AUTHENTICATION";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_cert_encoding_name(int enc)
+{
+	switch (enc) {
+	case IKEV2_CERT_PKCS7_X509: return "PKCS7_X509";
+	case IKEV2_CERT_PGP: return "PGP";
+	case IKEV2_CERT_DNS_SIGNED_KEY: return "DNS_SIGNED_KEY";
+	case IKEV2_CERT_X509_SIG: return "X509_SIG";
+	case IKEV2_CERT_KERBEROS: return "KERBEROS";
+	case IKEV2_CERT_CRL: return "CRL";
+	case IKEV2_CERT_ARL: return "ARL";
+	case IKEV2_CERT_SPKI: return "SPKI";
+	case IKEV2_CERT_X509_ATTR: return "X509_ATTR";
+	case IKEV2_CERT_RAW_RSA: return "RAW_RSA";
+	case IKEV2_CERT_HASH_URL_X509: return "HASH_URL_X509_CERT";
+	case IKEV2_CERT_HASH_URL_X509_BUNDLE: return "HASH_URL_X509_BUNDLE";
+	case IKEV2_CERT_OCSP_CONTENT: return "OCSP_CONTENT";
+	case IKEV2_CERT_RAW_PUBLIC_KEY: return "RAW_PUBLIC_KEY";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_hash_alg_name(int alg)
+{
+	switch (alg) {
+	case IKEV2_HASH_SHA1: return "SHA1";
+	case IKEV2_HASH_SHA2_256: return "SHA2_256";
+	case IKEV2_HASH_SHA2_384: return "SHA2_384";
+	case IKEV2_HASH_SHA2_512: return "SHA2_512";
+	case IKEV2_HASH_IDENTITY: return "IDENTITY";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_ts_type_name(int type)
+{
+	switch (type) {
+	case IKEV2_TS_IPV4_ADDR_RANGE: return "TS_IPV4_ADDR_RANGE";
+	case IKEV2_TS_IPV6_ADDR_RANGE: return "TS_IPV6_ADDR_RANGE";
+	case IKEV2_TS_FC_ADDR_RANGE: return "TS_FC_ADDR_RANGE";
+	case IKEV2_TS_SECLABEL: return "TS_SECLABEL";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_cp_type_name(int type)
+{
+	switch (type) {
+	case IKEV2_CP_REQUEST: return "CFG_REQUEST";
+	case IKEV2_CP_REPLY: return "CFG_REPLY";
+	case IKEV2_CP_SET: return "CFG_SET";
+	case IKEV2_CP_ACK: return "CFG_ACK";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_eap_code_name(int code)
+{
+	switch (code) {
+	case IKEV2_EAP_REQUEST: return "REQUEST";
+	case IKEV2_EAP_RESPONSE: return "RESPONSE";
+	case IKEV2_EAP_SUCCESS: return "SUCCESS";
+	case IKEV2_EAP_FAILURE: return "FAILURE";
+	default: return UNKNOWN;
+	}
+}
+
+const char *ikev2_eap_type_name(int type)
+{
+	switch (type) {
+	case IKEV2_EAP_TYPE_IDENTITY: return "IDENTITY";
+	case IKEV2_EAP_TYPE_NOTIFICATION: return "NOTIFICATION";
+	case IKEV2_EAP_TYPE_NAK: return "NAK";
+	case IKEV2_EAP_TYPE_MD5: return "MD5";
+	case IKEV2_EAP_TYPE_GTC: return "GTC";
+	case IKEV2_EAP_TYPE_TLS: return "TLS";
+	case IKEV2_EAP_TYPE_SIM: return "SIM";
+	case IKEV2_EAP_TYPE_TTLS: return "TTLS";
+	case IKEV2_EAP_TYPE_AKA: return "AKA";
+	case IKEV2_EAP_TYPE_PEAP: return "PEAP";
+	case IKEV2_EAP_TYPE_MSCHAPV2: return "MSCHAPV2";
+	case IKEV2_EAP_TYPE_AKA_PRIME: return "AKA'";
+	default: return UNKNOWN;
+	}
+}
+
+int ikev2_notify_is_error(int type)
+{
+	return type >= 1 && type <= IKEV2_N_ERROR_MAX;
+}

@@ -1,0 +1,448 @@
+/*
+ * IANA IKEv2 constants (https://www.iana.org/assignments/ikev2-parameters)
+ * and the name tables used by the codec, logs and "show"/"debug" output.
+ *
+ * Sources: RFC 7296 (IKEv2), RFC 7383 (fragmentation), RFC 7427 (signature
+ * authentication), RFC 4555 (MOBIKE), RFC 5685 (redirect), RFC 6023
+ * (childless), RFC 8598 (split DNS), RFC 9242 (IKE_INTERMEDIATE), RFC 9370
+ * (multiple key exchanges), RFC 7619 (NULL auth), RFC 7670 (raw public
+ * keys), RFC 8031 (Curve25519/448) and the IANA registry.
+ *
+ * Every name function returns a pointer to a string literal (never to a
+ * static buffer), so all of them are thread-safe; unknown values give
+ * "UNKNOWN".
+ */
+#ifndef IKESH_IKEV2_CONST_H
+#define IKESH_IKEV2_CONST_H
+
+#include <stdint.h>
+
+/* IKE header (RFC 7296 3.1) */
+#define IKEV2_VERSION			0x20	/* major 2, minor 0 */
+#define IKEV2_FLAG_INITIATOR		0x08
+#define IKEV2_FLAG_VERSION		0x10
+#define IKEV2_FLAG_RESPONSE		0x20
+
+/* Exchange types (RFC 7296 3.1) */
+enum ikev2_exchange {
+	IKEV2_EXCH_IKE_SA_INIT		= 34,
+	IKEV2_EXCH_IKE_AUTH		= 35,
+	IKEV2_EXCH_CREATE_CHILD_SA	= 36,
+	IKEV2_EXCH_INFORMATIONAL	= 37,
+	IKEV2_EXCH_IKE_SESSION_RESUME	= 38,	/* RFC 5723 */
+	IKEV2_EXCH_GSA_AUTH		= 39,	/* G-IKEv2 */
+	IKEV2_EXCH_GSA_REGISTRATION	= 40,
+	IKEV2_EXCH_GSA_REKEY		= 41,
+	IKEV2_EXCH_IKE_INTERMEDIATE	= 43,	/* RFC 9242 */
+	IKEV2_EXCH_IKE_FOLLOWUP_KE	= 44,	/* RFC 9370 */
+};
+
+/* Payload types (RFC 7296 3.2) */
+enum ikev2_payload_type {
+	IKEV2_PL_NONE	= 0,
+	IKEV2_PL_SA	= 33,
+	IKEV2_PL_KE	= 34,
+	IKEV2_PL_IDI	= 35,
+	IKEV2_PL_IDR	= 36,
+	IKEV2_PL_CERT	= 37,
+	IKEV2_PL_CERTREQ = 38,
+	IKEV2_PL_AUTH	= 39,
+	IKEV2_PL_NONCE	= 40,
+	IKEV2_PL_NOTIFY	= 41,
+	IKEV2_PL_DELETE	= 42,
+	IKEV2_PL_VENDOR	= 43,
+	IKEV2_PL_TSI	= 44,
+	IKEV2_PL_TSR	= 45,
+	IKEV2_PL_SK	= 46,
+	IKEV2_PL_CP	= 47,
+	IKEV2_PL_EAP	= 48,
+	IKEV2_PL_GSPM	= 49,	/* RFC 6467; not parsed by the codec */
+	IKEV2_PL_IDG	= 50,	/* G-IKEv2; not parsed */
+	IKEV2_PL_GSA	= 51,	/* G-IKEv2; not parsed */
+	IKEV2_PL_KD	= 52,	/* G-IKEv2; not parsed */
+	IKEV2_PL_SKF	= 53,	/* RFC 7383 */
+	IKEV2_PL_PS	= 54,	/* RFC 8019 puzzle; not parsed */
+};
+
+/* Notify message types (RFC 7296 3.10.1 and IANA). 1..16383 are errors. */
+enum ikev2_notify_type {
+	/* errors */
+	IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD	= 1,
+	IKEV2_N_INVALID_IKE_SPI			= 4,
+	IKEV2_N_INVALID_MAJOR_VERSION		= 5,
+	IKEV2_N_INVALID_SYNTAX			= 7,
+	IKEV2_N_INVALID_MESSAGE_ID		= 9,
+	IKEV2_N_INVALID_SPI			= 11,
+	IKEV2_N_NO_PROPOSAL_CHOSEN		= 14,
+	IKEV2_N_INVALID_KE_PAYLOAD		= 17,
+	IKEV2_N_AUTHENTICATION_FAILED		= 24,
+	IKEV2_N_SINGLE_PAIR_REQUIRED		= 34,
+	IKEV2_N_NO_ADDITIONAL_SAS		= 35,
+	IKEV2_N_INTERNAL_ADDRESS_FAILURE	= 36,
+	IKEV2_N_FAILED_CP_REQUIRED		= 37,
+	IKEV2_N_TS_UNACCEPTABLE			= 38,
+	IKEV2_N_INVALID_SELECTORS		= 39,
+	IKEV2_N_UNACCEPTABLE_ADDRESSES		= 40,	/* RFC 4555 */
+	IKEV2_N_UNEXPECTED_NAT_DETECTED		= 41,	/* RFC 4555 */
+	IKEV2_N_USE_ASSIGNED_HOA		= 42,	/* RFC 5026 */
+	IKEV2_N_TEMPORARY_FAILURE		= 43,
+	IKEV2_N_CHILD_SA_NOT_FOUND		= 44,
+	IKEV2_N_INVALID_GROUP_ID		= 45,	/* RFC 6407 */
+	IKEV2_N_AUTHORIZATION_FAILED		= 46,	/* RFC 6407 */
+	IKEV2_N_STATE_NOT_FOUND			= 47,	/* RFC 9370 */
+
+	IKEV2_N_ERROR_MAX			= 16383,
+
+	/* status */
+	IKEV2_N_INITIAL_CONTACT			= 16384,
+	IKEV2_N_SET_WINDOW_SIZE			= 16385,
+	IKEV2_N_ADDITIONAL_TS_POSSIBLE		= 16386,
+	IKEV2_N_IPCOMP_SUPPORTED		= 16387,
+	IKEV2_N_NAT_DETECTION_SOURCE_IP		= 16388,
+	IKEV2_N_NAT_DETECTION_DESTINATION_IP	= 16389,
+	IKEV2_N_COOKIE				= 16390,
+	IKEV2_N_USE_TRANSPORT_MODE		= 16391,
+	IKEV2_N_HTTP_CERT_LOOKUP_SUPPORTED	= 16392,
+	IKEV2_N_REKEY_SA			= 16393,
+	IKEV2_N_ESP_TFC_PADDING_NOT_SUPPORTED	= 16394,
+	IKEV2_N_NON_FIRST_FRAGMENTS_ALSO	= 16395,
+	IKEV2_N_MOBIKE_SUPPORTED		= 16396,	/* RFC 4555 */
+	IKEV2_N_ADDITIONAL_IP4_ADDRESS		= 16397,
+	IKEV2_N_ADDITIONAL_IP6_ADDRESS		= 16398,
+	IKEV2_N_NO_ADDITIONAL_ADDRESSES		= 16399,
+	IKEV2_N_UPDATE_SA_ADDRESSES		= 16400,
+	IKEV2_N_COOKIE2				= 16401,
+	IKEV2_N_NO_NATS_ALLOWED			= 16402,
+	IKEV2_N_AUTH_LIFETIME			= 16403,	/* RFC 4478 */
+	IKEV2_N_MULTIPLE_AUTH_SUPPORTED		= 16404,	/* RFC 4739 */
+	IKEV2_N_ANOTHER_AUTH_FOLLOWS		= 16405,
+	IKEV2_N_REDIRECT_SUPPORTED		= 16406,	/* RFC 5685 */
+	IKEV2_N_REDIRECT			= 16407,
+	IKEV2_N_REDIRECTED_FROM			= 16408,
+	IKEV2_N_TICKET_LT_OPAQUE		= 16409,	/* RFC 5723 */
+	IKEV2_N_TICKET_REQUEST			= 16410,
+	IKEV2_N_TICKET_ACK			= 16411,
+	IKEV2_N_TICKET_NACK			= 16412,
+	IKEV2_N_TICKET_OPAQUE			= 16413,
+	IKEV2_N_LINK_ID				= 16414,
+	IKEV2_N_USE_WESP_MODE			= 16415,
+	IKEV2_N_ROHC_SUPPORTED			= 16416,
+	IKEV2_N_EAP_ONLY_AUTHENTICATION		= 16417,	/* RFC 5998 */
+	IKEV2_N_CHILDLESS_IKEV2_SUPPORTED	= 16418,	/* RFC 6023 */
+	IKEV2_N_QUICK_CRASH_DETECTION		= 16419,
+	IKEV2_N_IKEV2_MESSAGE_ID_SYNC_SUPPORTED	= 16420,	/* RFC 6311 */
+	IKEV2_N_IPSEC_REPLAY_COUNTER_SYNC_SUPPORTED = 16421,
+	IKEV2_N_IKEV2_MESSAGE_ID_SYNC		= 16422,
+	IKEV2_N_IPSEC_REPLAY_COUNTER_SYNC	= 16423,
+	IKEV2_N_SECURE_PASSWORD_METHODS		= 16424,
+	IKEV2_N_PSK_PERSIST			= 16425,
+	IKEV2_N_PSK_CONFIRM			= 16426,
+	IKEV2_N_ERX_SUPPORTED			= 16427,
+	IKEV2_N_IFOM_CAPABILITY			= 16428,
+	IKEV2_N_SENDER_REQUEST_ID		= 16429,
+	IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED	= 16430,	/* RFC 7383 */
+	IKEV2_N_SIGNATURE_HASH_ALGORITHMS	= 16431,	/* RFC 7427 */
+	IKEV2_N_CLONE_IKE_SA_SUPPORTED		= 16432,	/* RFC 7791 */
+	IKEV2_N_CLONE_IKE_SA			= 16433,
+	IKEV2_N_PUZZLE				= 16434,	/* RFC 8019 */
+	IKEV2_N_USE_PPK				= 16435,	/* RFC 8784 */
+	IKEV2_N_PPK_IDENTITY			= 16436,
+	IKEV2_N_NO_PPK_AUTH			= 16437,
+	IKEV2_N_INTERMEDIATE_EXCHANGE_SUPPORTED	= 16438,	/* RFC 9242 */
+	IKEV2_N_IP4_ALLOWED			= 16439,	/* RFC 8983 */
+	IKEV2_N_IP6_ALLOWED			= 16440,
+	IKEV2_N_ADDITIONAL_KEY_EXCHANGE		= 16441,	/* RFC 9370 */
+	IKEV2_N_USE_AGGFRAG			= 16442,	/* RFC 9347 */
+	IKEV2_N_SUPPORTED_AUTH_METHODS		= 16443,	/* RFC 9593 */
+};
+
+/* Transform types (RFC 7296 3.3.2; 6..12 from RFC 9370) */
+enum ikev2_transform_type {
+	IKEV2_XFORM_ENCR	= 1,
+	IKEV2_XFORM_PRF		= 2,
+	IKEV2_XFORM_INTEG	= 3,
+	IKEV2_XFORM_DH		= 4,	/* "Key Exchange Method" since RFC 9370 */
+	IKEV2_XFORM_ESN		= 5,	/* "Sequence Numbers" */
+	IKEV2_XFORM_ADDKE1	= 6,
+	IKEV2_XFORM_ADDKE2	= 7,
+	IKEV2_XFORM_ADDKE3	= 8,
+	IKEV2_XFORM_ADDKE4	= 9,
+	IKEV2_XFORM_ADDKE5	= 10,
+	IKEV2_XFORM_ADDKE6	= 11,
+	IKEV2_XFORM_ADDKE7	= 12,
+};
+
+/* Transform type 1: encryption algorithms */
+enum ikev2_encr {
+	IKEV2_ENCR_DES_IV64		= 1,
+	IKEV2_ENCR_DES			= 2,
+	IKEV2_ENCR_3DES			= 3,
+	IKEV2_ENCR_RC5			= 4,
+	IKEV2_ENCR_IDEA			= 5,
+	IKEV2_ENCR_CAST			= 6,
+	IKEV2_ENCR_BLOWFISH		= 7,
+	IKEV2_ENCR_3IDEA		= 8,
+	IKEV2_ENCR_DES_IV32		= 9,
+	IKEV2_ENCR_NULL			= 11,
+	IKEV2_ENCR_AES_CBC		= 12,
+	IKEV2_ENCR_AES_CTR		= 13,
+	IKEV2_ENCR_AES_CCM_8		= 14,
+	IKEV2_ENCR_AES_CCM_12		= 15,
+	IKEV2_ENCR_AES_CCM_16		= 16,
+	IKEV2_ENCR_AES_GCM_8		= 18,
+	IKEV2_ENCR_AES_GCM_12		= 19,
+	IKEV2_ENCR_AES_GCM_16		= 20,
+	IKEV2_ENCR_NULL_AUTH_AES_GMAC	= 21,
+	IKEV2_ENCR_CAMELLIA_CBC		= 23,
+	IKEV2_ENCR_CAMELLIA_CTR		= 24,
+	IKEV2_ENCR_CAMELLIA_CCM_8	= 25,
+	IKEV2_ENCR_CAMELLIA_CCM_12	= 26,
+	IKEV2_ENCR_CAMELLIA_CCM_16	= 27,
+	IKEV2_ENCR_CHACHA20_POLY1305	= 28,	/* RFC 7634 */
+};
+
+/* Transform type 2: pseudorandom functions */
+enum ikev2_prf {
+	IKEV2_PRF_HMAC_MD5		= 1,
+	IKEV2_PRF_HMAC_SHA1		= 2,
+	IKEV2_PRF_HMAC_TIGER		= 3,
+	IKEV2_PRF_AES128_XCBC		= 4,
+	IKEV2_PRF_HMAC_SHA2_256		= 5,
+	IKEV2_PRF_HMAC_SHA2_384		= 6,
+	IKEV2_PRF_HMAC_SHA2_512		= 7,
+	IKEV2_PRF_AES128_CMAC		= 8,
+};
+
+/* Transform type 3: integrity algorithms */
+enum ikev2_integ {
+	IKEV2_INTEG_NONE		= 0,
+	IKEV2_INTEG_HMAC_MD5_96		= 1,
+	IKEV2_INTEG_HMAC_SHA1_96	= 2,
+	IKEV2_INTEG_DES_MAC		= 3,
+	IKEV2_INTEG_KPDK_MD5		= 4,
+	IKEV2_INTEG_AES_XCBC_96		= 5,
+	IKEV2_INTEG_HMAC_MD5_128	= 6,
+	IKEV2_INTEG_HMAC_SHA1_160	= 7,
+	IKEV2_INTEG_AES_CMAC_96		= 8,
+	IKEV2_INTEG_AES_128_GMAC	= 9,
+	IKEV2_INTEG_AES_192_GMAC	= 10,
+	IKEV2_INTEG_AES_256_GMAC	= 11,
+	IKEV2_INTEG_HMAC_SHA2_256_128	= 12,
+	IKEV2_INTEG_HMAC_SHA2_384_192	= 13,
+	IKEV2_INTEG_HMAC_SHA2_512_256	= 14,
+};
+
+/* Transform type 4: Diffie-Hellman groups / key exchange methods */
+enum ikev2_dh {
+	IKEV2_DH_NONE			= 0,
+	IKEV2_DH_MODP_768		= 1,
+	IKEV2_DH_MODP_1024		= 2,
+	IKEV2_DH_MODP_1536		= 5,
+	IKEV2_DH_MODP_2048		= 14,
+	IKEV2_DH_MODP_3072		= 15,
+	IKEV2_DH_MODP_4096		= 16,
+	IKEV2_DH_MODP_6144		= 17,
+	IKEV2_DH_MODP_8192		= 18,
+	IKEV2_DH_ECP_256		= 19,
+	IKEV2_DH_ECP_384		= 20,
+	IKEV2_DH_ECP_521		= 21,
+	IKEV2_DH_MODP_1024_160		= 22,	/* RFC 5114 */
+	IKEV2_DH_MODP_2048_224		= 23,
+	IKEV2_DH_MODP_2048_256		= 24,
+	IKEV2_DH_ECP_192		= 25,
+	IKEV2_DH_ECP_224		= 26,
+	IKEV2_DH_BRAINPOOL_P224R1	= 27,	/* RFC 6954 */
+	IKEV2_DH_BRAINPOOL_P256R1	= 28,
+	IKEV2_DH_BRAINPOOL_P384R1	= 29,
+	IKEV2_DH_BRAINPOOL_P512R1	= 30,
+	IKEV2_DH_CURVE25519		= 31,	/* RFC 8031 */
+	IKEV2_DH_CURVE448		= 32,
+};
+
+/* Transform type 5: extended sequence numbers */
+enum ikev2_esn {
+	IKEV2_ESN_NONE			= 0,
+	IKEV2_ESN_ENABLED		= 1,
+};
+
+/* Transform attribute types (RFC 7296 3.3.5); AF bit set means TV format */
+#define IKEV2_ATTR_AF			0x8000
+#define IKEV2_XATTR_KEY_LENGTH		14
+
+/* Security protocol IDs (RFC 7296 3.3.1) */
+enum ikev2_protocol {
+	IKEV2_PROTO_NONE		= 0,
+	IKEV2_PROTO_IKE			= 1,
+	IKEV2_PROTO_AH			= 2,
+	IKEV2_PROTO_ESP			= 3,
+	IKEV2_PROTO_FC_ESP_HEADER	= 4,	/* RFC 4595 */
+	IKEV2_PROTO_FC_CT_AUTH		= 5,
+};
+
+/* Identification types (RFC 7296 3.5) */
+enum ikev2_id_type {
+	IKEV2_ID_IPV4_ADDR		= 1,
+	IKEV2_ID_FQDN			= 2,
+	IKEV2_ID_RFC822_ADDR		= 3,
+	IKEV2_ID_IPV6_ADDR		= 5,
+	IKEV2_ID_DER_ASN1_DN		= 9,
+	IKEV2_ID_DER_ASN1_GN		= 10,
+	IKEV2_ID_KEY_ID			= 11,
+	IKEV2_ID_FC_NAME		= 12,	/* RFC 4595 */
+	IKEV2_ID_NULL			= 13,	/* RFC 7619 */
+};
+
+/* Certificate encodings (RFC 7296 3.6) */
+enum ikev2_cert_encoding {
+	IKEV2_CERT_PKCS7_X509		= 1,
+	IKEV2_CERT_PGP			= 2,
+	IKEV2_CERT_DNS_SIGNED_KEY	= 3,
+	IKEV2_CERT_X509_SIG		= 4,
+	IKEV2_CERT_KERBEROS		= 6,
+	IKEV2_CERT_CRL			= 7,
+	IKEV2_CERT_ARL			= 8,
+	IKEV2_CERT_SPKI			= 9,
+	IKEV2_CERT_X509_ATTR		= 10,
+	IKEV2_CERT_RAW_RSA		= 11,	/* deprecated */
+	IKEV2_CERT_HASH_URL_X509	= 12,
+	IKEV2_CERT_HASH_URL_X509_BUNDLE	= 13,
+	IKEV2_CERT_OCSP_CONTENT		= 14,	/* RFC 4806 */
+	IKEV2_CERT_RAW_PUBLIC_KEY	= 15,	/* RFC 7670 */
+};
+
+/* Authentication methods (RFC 7296 3.8, RFC 4754, RFC 7427, RFC 7619) */
+enum ikev2_auth_method_type {
+	IKEV2_AUTH_RSA_SIG		= 1,
+	IKEV2_AUTH_SHARED_KEY_MIC	= 2,
+	IKEV2_AUTH_DSS_SIG		= 3,
+	IKEV2_AUTH_ECDSA_SHA256_P256	= 9,
+	IKEV2_AUTH_ECDSA_SHA384_P384	= 10,
+	IKEV2_AUTH_ECDSA_SHA512_P521	= 11,
+	IKEV2_AUTH_GSPAM		= 12,	/* RFC 6467 */
+	IKEV2_AUTH_NULL			= 13,	/* RFC 7619 */
+	IKEV2_AUTH_DIGITAL_SIGNATURE	= 14,	/* RFC 7427 */
+};
+
+/* Hash algorithms for SIGNATURE_HASH_ALGORITHMS (RFC 7427 section 7) */
+enum ikev2_hash_alg {
+	IKEV2_HASH_SHA1			= 1,
+	IKEV2_HASH_SHA2_256		= 2,
+	IKEV2_HASH_SHA2_384		= 3,
+	IKEV2_HASH_SHA2_512		= 4,
+	IKEV2_HASH_IDENTITY		= 5,	/* RFC 8420 */
+};
+
+/* Traffic selector types (RFC 7296 3.13.1) */
+enum ikev2_ts_type {
+	IKEV2_TS_IPV4_ADDR_RANGE	= 7,
+	IKEV2_TS_IPV6_ADDR_RANGE	= 8,
+	IKEV2_TS_FC_ADDR_RANGE		= 9,	/* RFC 4595 */
+	IKEV2_TS_SECLABEL		= 10,	/* RFC 9478 */
+};
+
+/* Configuration payload types (RFC 7296 3.15) */
+enum ikev2_cp_type {
+	IKEV2_CP_REQUEST		= 1,
+	IKEV2_CP_REPLY			= 2,
+	IKEV2_CP_SET			= 3,
+	IKEV2_CP_ACK			= 4,
+};
+
+/* Configuration attributes (RFC 7296 3.15.1 and IANA) */
+enum ikev2_cfg_attr_type {
+	IKEV2_CFG_INTERNAL_IP4_ADDRESS	= 1,
+	IKEV2_CFG_INTERNAL_IP4_NETMASK	= 2,
+	IKEV2_CFG_INTERNAL_IP4_DNS	= 3,
+	IKEV2_CFG_INTERNAL_IP4_NBNS	= 4,
+	IKEV2_CFG_INTERNAL_ADDRESS_EXPIRY = 5,	/* obsolete */
+	IKEV2_CFG_INTERNAL_IP4_DHCP	= 6,
+	IKEV2_CFG_APPLICATION_VERSION	= 7,
+	IKEV2_CFG_INTERNAL_IP6_ADDRESS	= 8,
+	IKEV2_CFG_INTERNAL_IP6_NETMASK	= 9,	/* obsolete */
+	IKEV2_CFG_INTERNAL_IP6_DNS	= 10,
+	IKEV2_CFG_INTERNAL_IP6_NBNS	= 11,	/* obsolete */
+	IKEV2_CFG_INTERNAL_IP6_DHCP	= 12,
+	IKEV2_CFG_INTERNAL_IP4_SUBNET	= 13,
+	IKEV2_CFG_SUPPORTED_ATTRIBUTES	= 14,
+	IKEV2_CFG_INTERNAL_IP6_SUBNET	= 15,
+	IKEV2_CFG_MIP6_HOME_PREFIX	= 16,	/* RFC 5026 */
+	IKEV2_CFG_INTERNAL_IP6_LINK	= 17,	/* RFC 5739 */
+	IKEV2_CFG_INTERNAL_IP6_PREFIX	= 18,
+	IKEV2_CFG_HOME_AGENT_ADDRESS	= 19,	/* RFC 5555 */
+	IKEV2_CFG_P_CSCF_IP4_ADDRESS	= 20,	/* RFC 7651 */
+	IKEV2_CFG_P_CSCF_IP6_ADDRESS	= 21,
+	IKEV2_CFG_FTT_KAT		= 22,	/* 3GPP */
+	IKEV2_CFG_EXTERNAL_SOURCE_IP4_NAT_INFO = 23,	/* 3GPP */
+	IKEV2_CFG_TIMEOUT_PERIOD_FOR_LIVENESS_CHECK = 24,	/* 3GPP */
+	IKEV2_CFG_INTERNAL_DNS_DOMAIN	= 25,	/* RFC 8598 */
+	IKEV2_CFG_INTERNAL_DNSSEC_TA	= 26,	/* RFC 8598 */
+	/*
+	 * Cisco private attributes (private-use range 16384..32767). These are
+	 * the "Unity" numbers that Cisco IOS/FlexVPN also sends in IKEv2
+	 * CFG_REPLY; the values match the public strongSwan and ipsec-tools
+	 * tables (which describe them for IKEv1 mode-config).
+	 */
+	IKEV2_CFG_CISCO_BANNER		= 28672,
+	IKEV2_CFG_CISCO_SAVE_PASSWD	= 28673,
+	IKEV2_CFG_CISCO_DEF_DOMAIN	= 28674,
+	IKEV2_CFG_CISCO_SPLIT_DNS	= 28675,
+	IKEV2_CFG_CISCO_SPLIT_INCLUDE	= 28676,
+	IKEV2_CFG_CISCO_NATT_PORT	= 28677,
+	IKEV2_CFG_CISCO_LOCAL_LAN	= 28678,	/* a.k.a. split exclude */
+	IKEV2_CFG_CISCO_PFS		= 28679,
+	IKEV2_CFG_CISCO_FW_TYPE		= 28680,
+	IKEV2_CFG_CISCO_BACKUP_SERVERS	= 28681,
+	IKEV2_CFG_CISCO_DDNS_HOSTNAME	= 28682,
+	/*
+	 * NOT CONFIRMED: IOS FlexVPN-only attributes (e.g. the IPv6 split
+	 * include/"route set" variants, smartcard removal disconnect) use other
+	 * numbers in the same private range; no public source could be found
+	 * to confirm their values, so they are deliberately not listed.
+	 */
+};
+
+/* EAP codes (RFC 3748) */
+enum ikev2_eap_code {
+	IKEV2_EAP_REQUEST		= 1,
+	IKEV2_EAP_RESPONSE		= 2,
+	IKEV2_EAP_SUCCESS		= 3,
+	IKEV2_EAP_FAILURE		= 4,
+};
+
+/* Common EAP method types (IANA EAP registry), for logs only */
+enum ikev2_eap_type {
+	IKEV2_EAP_TYPE_IDENTITY		= 1,
+	IKEV2_EAP_TYPE_NOTIFICATION	= 2,
+	IKEV2_EAP_TYPE_NAK		= 3,
+	IKEV2_EAP_TYPE_MD5		= 4,
+	IKEV2_EAP_TYPE_GTC		= 6,
+	IKEV2_EAP_TYPE_TLS		= 13,
+	IKEV2_EAP_TYPE_SIM		= 18,
+	IKEV2_EAP_TYPE_TTLS		= 21,
+	IKEV2_EAP_TYPE_AKA		= 23,
+	IKEV2_EAP_TYPE_PEAP		= 25,
+	IKEV2_EAP_TYPE_MSCHAPV2		= 26,
+	IKEV2_EAP_TYPE_AKA_PRIME	= 50,
+};
+
+/* Name tables. All return string literals; unknown values give "UNKNOWN". */
+const char *ikev2_exchange_name(int exchange);
+const char *ikev2_payload_name(int type);
+const char *ikev2_notify_name(int type);
+const char *ikev2_transform_type_name(int type);
+const char *ikev2_transform_name(int type, int id);
+const char *ikev2_id_type_name(int type);
+const char *ikev2_auth_method_name(int method);
+const char *ikev2_cfg_attr_name(int type);
+const char *ikev2_protocol_name(int proto);
+const char *ikev2_cert_encoding_name(int enc);
+const char *ikev2_hash_alg_name(int alg);
+const char *ikev2_ts_type_name(int type);
+const char *ikev2_cp_type_name(int type);
+const char *ikev2_eap_code_name(int code);
+const char *ikev2_eap_type_name(int type);
+
+/* 1 for error notify types (1..16383), 0 for status types. */
+int ikev2_notify_is_error(int type);
+
+#endif
