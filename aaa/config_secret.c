@@ -231,8 +231,10 @@ bool aaa_secret_check(int type, const char *hash, const char *clear)
 {
 	if (!aaa_secret_valid(type, hash))
 		return false;
-	size_t slen;
+	size_t slen = 0;
 	const char *salt = split_hash(hash, type_tag(type), &slen);
+	if (!salt)
+		return false;
 	char s[16], out[AAA_SECRET_MAX];
 	snprintf(s, sizeof s, "%.*s", (int)slen, salt);
 	if (aaa_secret_hash(type, clear, s, out, sizeof out) != 0)

@@ -255,6 +255,9 @@ int session_run_parsed(struct session *s, struct cmd *cmd, enum cli_mode m, stru
 		.loading = src_file != NULL,
 		.session = s,
 	};
+	enum cli_mode was = s->mode;
+	void *saved[MODE_COUNT];
+	memcpy(saved, s->objs, sizeof saved);
 	if (m != s->mode) {
 		/* Leaving sub-modes: forget their objects. */
 		for (enum cli_mode x = s->mode; x != m && x != MODE_CONFIG; x = mode_parent(x))
@@ -262,6 +265,13 @@ int session_run_parsed(struct session *s, struct cmd *cmd, enum cli_mode m, stru
 		s->mode = m;
 	}
 	int rc = cmd->handler(&c);
+	if (rc != 0 && m != was && !c.change_mode) {
+		/* A line retried in a parent mode that failed there leaves the user
+		 * where they were. */
+		s->mode = was;
+		memcpy(s->objs, saved, sizeof saved);
+		return rc;
+	}
 	if (c.change_mode) {
 		s->mode = c.next_mode;
 		s->objs[c.next_mode] = c.next_obj;

@@ -293,7 +293,7 @@ int h_ikev2_prop_set(struct cmdctx *c)
 	if (no) {
 		for (int i = first; i < nargs; i++) {
 			const char *kw = cmd_arg(c, i)->name;
-			struct ikev2_encr_alg e;
+			struct ikev2_encr_alg e = { 0 };
 			switch (type) {
 			case T_ENCR:
 				encr_from_kw(kw, &e);

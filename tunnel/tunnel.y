@@ -155,7 +155,8 @@ tunnel_route_opt:
 /* ---- access lists ---- */
 
 tunnel_acl_action: "permit" | "deny" ;
-tunnel_acl_std: tunnel_acl_action tunnel_acl_std_src tunnel_acl_log ;
+tunnel_acl_std: tunnel_acl_action tunnel_acl_std_src tunnel_acl_std_log ;
+tunnel_acl_std_log: %empty | "log" ;
 tunnel_acl_std_src:
     "any"
   | "host" IPV4
