@@ -90,11 +90,10 @@ static int load_startup(const char *path)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv, char **cmds)
 {
 	const char *startup = NULL, *dataplane = "auto", *sock = NULL, *check = NULL;
 	bool offline = false, no_console = false;
-	char **cmds = calloc((size_t)argc + 1, sizeof *cmds);
 	int ncmds = 0;
 	bool connect_mode = argc > 1 && strcmp(argv[1], "connect") == 0;
 	if (connect_mode) {
@@ -165,6 +164,15 @@ int main(int argc, char **argv)
 	}
 	ev_run();
 	vty_shutdown();
-	free(cmds);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char **cmds = calloc((size_t)argc + 1, sizeof *cmds); /* the -c commands */
+	if (!cmds)
+		return 1;
+	int rc = run(argc, argv, cmds);
+	free(cmds);
+	return rc;
 }

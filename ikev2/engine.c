@@ -357,6 +357,9 @@ uint64_t ikev2_engine_initiate(struct ikev2_engine *e, const struct ikev2_peer_c
 	if (!cfg || cfg->ike.n_proposals == 0 ||
 	    !sa_first_dh(cfg->ike.proposals, cfg->ike.n_proposals))
 		return 0;
+	if (cfg->has_child && (cfg->child.n_proposals == 0 || cfg->child.n_ts_local == 0 ||
+			       cfg->child.n_ts_remote == 0))
+		return 0;
 	eng_enter(e);
 	struct ike_sa *sa = ike_sa_new(e, true, local, remote);
 	sa->cfg = *cfg;

@@ -239,6 +239,10 @@ struct ikev2_engine_settings {
 	 * exist (0: always; UINT32_MAX: never, the default). */
 	uint32_t cookie_threshold;
 	uint32_t cookie_secret_lifetime_ms;	/* secret rotation: 300000 */
+	/* IOS "crypto ikev2 limit": IKE_SA_INIT requests are ignored while
+	 * this many SAs are half-open / exist (0: no limit). */
+	uint32_t max_half_open;
+	uint32_t max_sa;
 	uint32_t window_size;		/* SET_WINDOW_SIZE; only 1 is used */
 	uint32_t reassembly_timeout_ms;	/* RFC 7383 reassembly: 30000 */
 	uint32_t reassembly_max_frags;	/* 256 */

@@ -138,6 +138,7 @@ struct ikev2_task *task_ike_rekey_new(void);
 struct ikev2_task *task_delete_child_new(uint64_t child_id);
 struct ikev2_task *task_delete_ike_new(void);
 struct ikev2_task *task_dpd_new(void);
+struct ikev2_task *task_auth_failed_new(void);
 extern const struct task_ops task_dpd_ops, task_delete_ike_ops, task_ike_rekey_ops,
 	task_child_rekey_ops;
 /* DPD: a DPD request uses the profile's retry interval (exchange.c). */

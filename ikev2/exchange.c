@@ -92,6 +92,8 @@ static void start_task(struct ike_sa *sa, struct ikev2_task *t)
 		SA_DBG(sa, ikev2_debug_error, "%s: encoding failed: %s", t->ops->name, enc.errmsg);
 		task_free(t);
 		buf_free(&chain);
+		if (sa->state < IKEV2_IKE_ESTABLISHED)
+			ike_sa_destroy(sa, IKEV2_EV_FAILED, "cannot encode the request");
 		return;
 	}
 	uint8_t exch = t->ops->exchange;
@@ -103,6 +105,8 @@ static void start_task(struct ike_sa *sa, struct ikev2_task *t)
 		pkts_free(&r->pkts);
 		task_free(t);
 		buf_free(&chain);
+		if (sa->state < IKEV2_IKE_ESTABLISHED)
+			ike_sa_destroy(sa, IKEV2_EV_FAILED, "cannot protect the request");
 		return;
 	}
 	r->busy = true;
@@ -353,8 +357,16 @@ static void handle_request(struct ike_sa *sa, const struct ikev2_msg *m, uint8_t
 	uint32_t id = m->hdr.msgid;
 	if (sa->resp.valid && id == sa->resp.msgid && m->hdr.exchange == sa->resp.exchange) {
 		const struct ikev2_payload *last = m->chain.n ? &m->chain.pl[m->chain.n - 1] : NULL;
-		if (last && last->type == IKEV2_PL_SKF && last->u.sk.frag_num != 1)
+		if (!last || (last->type != IKEV2_PL_SK && last->type != IKEV2_PL_SKF))
 			return;
+		if (last->type == IKEV2_PL_SKF && last->u.sk.frag_num != 1)
+			return;
+		/* only an authentic copy makes us send again */
+		size_t off, plen;
+		if (msg_decrypt_sk(sa, buf, len, &last->u.sk, &off, &plen) != 0) {
+			e->stats.rx_invalid++;
+			return;
+		}
 		SA_DBG(sa, ikev2_debug_internal, "Retransmitted request %u: resending response", id);
 		transmit(sa, &sa->resp.pkts);
 		return;

@@ -185,7 +185,8 @@ void ike_sa_destroy(struct ike_sa *sa, enum ikev2_event ev, const char *why)
 			ikev2_addr_str(&sa->local, l, sizeof(l)), sa->local.port,
 			ikev2_addr_str(&sa->remote, r, sizeof(r)), sa->remote.port,
 			why ? why : "deleted");
-	} else if (!sa->was_up && ev != IKEV2_EV_DOWN) {
+	} else if (!sa->was_up && ev != IKEV2_EV_DOWN && ev != IKEV2_EV_AUTH_FAILED) {
+		/* (authentication failures were logged with their reason) */
 		log_msg(LOG_SEV_ERR, "IKEV2", "NEG_ABORT", "Negotiation aborted due to ERROR: %s",
 			why ? why : "failed");
 	}

@@ -122,6 +122,56 @@ struct ikev2_task *task_delete_ike_new(void)
 	return &t->base;
 }
 
+/* ---- AUTHENTICATION_FAILED after IKE_AUTH (RFC 7296 2.21.2): the
+ * initiator rejected the responder's AUTH and says so before it goes. */
+
+static bool af_can_start(struct ike_sa *sa, struct ikev2_task *t)
+{
+	(void)t;
+	return sa->state == IKEV2_IKE_AUTH_SENT || sa->state == IKEV2_IKE_ESTABLISHED;
+}
+
+static int af_build(struct ike_sa *sa, struct ikev2_task *t, struct ikev2_enc *e)
+{
+	(void)sa;
+	(void)t;
+	notify_add(e, IKEV2_N_AUTHENTICATION_FAILED, 0, NULL, 0, NULL, 0);
+	return 0;
+}
+
+static enum task_rc af_process(struct ike_sa *sa, struct ikev2_task *t, const struct msg_in *m)
+{
+	(void)t;
+	(void)m;
+	ike_sa_destroy(sa, IKEV2_EV_AUTH_FAILED, "IKE_AUTH: peer authentication failed");
+	return TASK_DONE;
+}
+
+static void af_abort(struct ike_sa *sa, struct ikev2_task *t, bool timeout)
+{
+	(void)t;
+	if (timeout)
+		ike_sa_destroy(sa, IKEV2_EV_AUTH_FAILED, "IKE_AUTH: peer authentication failed");
+}
+
+static const struct task_ops auth_failed_ops = {
+	.name = "AUTHENTICATION_FAILED",
+	.exchange = IKEV2_EXCH_INFORMATIONAL,
+	.can_start = af_can_start,
+	.build = af_build,
+	.process = af_process,
+	.abort = af_abort,
+};
+
+struct ikev2_task *task_auth_failed_new(void)
+{
+	struct t_del *t = calloc(1, sizeof(*t));
+	if (!t)
+		abort();
+	t->base.ops = &auth_failed_ops;
+	return &t->base;
+}
+
 /* ------------------------------------------------------------ responder */
 
 int informational_respond(struct ike_sa *sa, const struct msg_in *m, struct ikev2_enc *r)
@@ -149,6 +199,12 @@ int informational_respond(struct ike_sa *sa, const struct msg_in *m, struct ikev
 				put32(spis + 4 * n_out++, ch->spi_in);
 			child_sa_remove(ch, true);
 		}
+	}
+	if (ikev2_chain_notify(c, IKEV2_N_AUTHENTICATION_FAILED)) {
+		SA_DBG(sa, ikev2_debug_error, "Peer rejected our authentication");
+		sa->destroy_ev = IKEV2_EV_AUTH_FAILED;
+		sa->destroy_why = "peer rejected our AUTH";
+		return RESP_DESTROY;
 	}
 	if (ike) {
 		SA_DBG(sa, ikev2_debug_internal, "Peer deletes the IKE SA");

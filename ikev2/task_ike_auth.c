@@ -42,7 +42,14 @@ static bool have_other_sa(struct ike_sa *sa)
 
 static int add_id_auth(struct ike_sa *sa, struct ikev2_enc *e, uint8_t id_type, bool initiator)
 {
-	const struct ikev2_id *id = &sa->cfg.ike.local_id;
+	struct ikev2_id *id = &sa->cfg.ike.local_id;
+	if (id->type == 0) {
+		/* no identity configured: our address, as IOS does */
+		memset(id, 0, sizeof(*id));
+		id->type = sa->local.family == 6 ? IKEV2_ID_IPV6_ADDR : IKEV2_ID_IPV4_ADDR;
+		id->len = sa->local.family == 6 ? 16 : 4;
+		memcpy(id->data, sa->local.ip, id->len);
+	}
 	struct buf body;
 	uint8_t auth[CRYPTO_MAX_KEYLEN];
 	size_t alen = sizeof(auth);
@@ -121,8 +128,10 @@ static enum task_rc auth_process(struct ike_sa *sa, struct ikev2_task *tt, const
 	if (!id_match(&sa->cfg.ike.remote_id, &sa->peer_id) ||
 	    auth_psk_verify(sa, false, idr->body, idr->body_len, ap->u.auth.data,
 			    ap->u.auth.data_len) != 0) {
+		/* the responder thinks the SA is up: tell it, then go */
 		auth_failed_log(sa, "peer AUTH or identity mismatch");
-		ike_sa_destroy(sa, IKEV2_EV_AUTH_FAILED, "IKE_AUTH: peer authentication failed");
+		exch_flush(sa);
+		exch_queue(sa, task_auth_failed_new());
 		return TASK_DONE;
 	}
 	ike_sa_set_state(sa, IKEV2_IKE_ESTABLISHED);

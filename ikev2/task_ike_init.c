@@ -246,8 +246,15 @@ void ike_init_respond(struct ikev2_engine *e, const struct ikev2_msg *m,
 	log_msg(LOG_SEV_NOTICE, "IKEV2", "RECV_CONNECTION_REQUEST",
 		"Received a IKE_INIT_SA request from %s", ikev2_addr_str(remote, a, sizeof(a)));
 
-	/* RFC 7296 2.6: under load, only peers that return our cookie */
 	unsigned half = eng_half_open_count(e);
+	if ((e->set.max_half_open && half >= e->set.max_half_open) ||
+	    (e->set.max_sa && ikev2_engine_ike_count(e) >= e->set.max_sa)) {
+		log_msg(LOG_SEV_WARNING, "IKEV2", "MAX_SA_LIMIT",
+			"IKE_SA_INIT from %s ignored: SA limit reached", a);
+		e->stats.rx_dropped++;
+		return;
+	}
+	/* RFC 7296 2.6: under load, only peers that return our cookie */
 	if (e->set.cookie_threshold != UINT32_MAX && half >= e->set.cookie_threshold) {
 		const struct ikev2_payload *ck = ikev2_chain_notify(c, IKEV2_N_COOKIE);
 		if (!ck || !cookie_verify(e, ck->u.notify.data, ck->u.notify.data_len,

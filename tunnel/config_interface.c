@@ -96,12 +96,8 @@ static int sort_cmp(const void *a, const void *b)
 
 struct tun_if **tun_if_sorted(bool running, int *n)
 {
-	struct tun_if **v = malloc((size_t)(n_ifs ? n_ifs : 1) * sizeof *v);
-	if (!v)
-		abort();
-	memcpy(v, ifs, (size_t)n_ifs * sizeof *v);
 	sort_running = running;
-	qsort(v, (size_t)n_ifs, sizeof *v, sort_cmp);
+	struct tun_if **v = tun_sorted_copy((void *const *)ifs, n_ifs, sort_cmp);
 	*n = n_ifs;
 	return v;
 }

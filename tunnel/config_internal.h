@@ -47,6 +47,9 @@ struct tun_if {
 struct tun_if *tun_if_get(const char *name);
 int tun_if_total(void);
 struct tun_if *tun_if_nth(int i);                 /* creation order */
+/* A sorted copy of an array of n pointers (never NULL; the caller frees). */
+void *tun_sorted_copy(void *const *items, int n, int (*cmp)(const void *, const void *));
+
 /* Interfaces sorted in running-config (running) or show order; the caller
  * frees the array. */
 struct tun_if **tun_if_sorted(bool running, int *n);

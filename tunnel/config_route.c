@@ -230,12 +230,7 @@ void tun_route_text(const struct tunnel_route *r, struct buf *b)
 
 static struct troute **sorted_routes(void)
 {
-	struct troute **v = malloc((size_t)(n_routes ? n_routes : 1) * sizeof *v);
-	if (!v)
-		abort();
-	memcpy(v, routes, (size_t)n_routes * sizeof *v);
-	qsort(v, (size_t)n_routes, sizeof *v, route_cmp);
-	return v;
+	return tun_sorted_copy((void *const *)routes, n_routes, route_cmp);
 }
 
 static void write_routes(struct buf *b)

@@ -326,3 +326,15 @@ void tun_fmt_duration(char *out, size_t n, long secs)
 	else
 		snprintf(out, n, "%ldw%ldd", secs / (7 * 86400), secs / 86400 % 7);
 }
+
+void *tun_sorted_copy(void *const *items, int n, int (*cmp)(const void *, const void *))
+{
+	void **v = malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+	if (!v)
+		abort();
+	if (n > 0) {
+		memcpy(v, items, (size_t)n * sizeof *v);
+		qsort(v, (size_t)n, sizeof *v, cmp);
+	}
+	return v;
+}

@@ -202,12 +202,7 @@ static int vrf_cmp(const void *a, const void *b)
 
 static struct tun_vrf **sorted_vrfs(void)
 {
-	struct tun_vrf **v = malloc((size_t)(n_vrfs ? n_vrfs : 1) * sizeof *v);
-	if (!v)
-		abort();
-	memcpy(v, vrfs, (size_t)n_vrfs * sizeof *v);
-	qsort(v, (size_t)n_vrfs, sizeof *v, vrf_cmp);
-	return v;
+	return tun_sorted_copy((void *const *)vrfs, n_vrfs, vrf_cmp);
 }
 
 static void write_vrfs(struct buf *b)

@@ -228,7 +228,8 @@ int h_tunnel_show_ip_route(struct cmdctx *c)
 	}
 	struct rib r;
 	build(&r, vrf);
-	qsort(r.e, (size_t)r.n, sizeof *r.e, entry_cmp);
+	if (r.n > 0)
+		qsort(r.e, (size_t)r.n, sizeof *r.e, entry_cmp);
 	if (vrf[0])
 		cmd_out(c, "\nRouting Table: %s\n", vrf);
 	cmd_out(c, "%s", legend);

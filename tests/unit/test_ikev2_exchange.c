@@ -132,9 +132,14 @@ START_TEST(test_psk_asymmetric)
 	h_psk(&hnet.p[PEER_B].cfg.ike, "not-from-b", "from-a");
 	h_initiate();
 	h_pump();
-	ck_assert_uint_eq(h_ike(PEER_A, NULL), 0);
+	ck_assert_uint_eq(ikev2_engine_ike_count(hnet.p[PEER_A].e), 0);
 	ck_assert_uint_eq(hnet.p[PEER_A].ike_ev[IKEV2_EV_AUTH_FAILED], 1);
 	ck_assert_uint_eq(mock_backend_sa_count(&hnet.p[PEER_A].mb), 0);
+	/* ... and told B (INFORMATIONAL with AUTHENTICATION_FAILED), which
+	 * dropped its SA and CHILD_SA too */
+	ck_assert_uint_eq(ikev2_engine_ike_count(hnet.p[PEER_B].e), 0);
+	ck_assert_uint_eq(hnet.p[PEER_B].ike_ev[IKEV2_EV_AUTH_FAILED], 1);
+	ck_assert_uint_eq(mock_backend_sa_count(&hnet.p[PEER_B].mb), 0);
 	h_fini();
 }
 END_TEST
@@ -287,6 +292,27 @@ START_TEST(test_cookie_threshold_and_rotation)
 }
 END_TEST
 
+START_TEST(test_sa_limits)
+{
+	struct ikev2_engine_settings sb;
+	ikev2_engine_settings_default(&sb);
+	sb.max_sa = 1;
+	h_init(NULL, &sb);
+	h_initiate();
+	h_pump();
+	ck_assert_uint_ne(h_ike(PEER_B, NULL), 0);
+	/* a second IKE SA is not even answered */
+	hnet.p[PEER_A].cfg.ike.send_initial_contact = false;
+	uint64_t id2 = h_initiate();
+	h_pump();
+	ck_assert_uint_eq(ikev2_engine_ike_count(hnet.p[PEER_B].e), 1);
+	struct ikev2_ike_info i2;
+	ck_assert_int_eq(ikev2_engine_ike_info(hnet.p[PEER_A].e, id2, &i2), 0);
+	ck_assert_uint_eq(i2.state, IKEV2_IKE_INIT_SENT);
+	h_fini();
+}
+END_TEST
+
 START_TEST(test_ts_narrowing)
 {
 	h_init(NULL, NULL);
@@ -397,6 +423,38 @@ START_TEST(test_no_cisco_vids)
 }
 END_TEST
 
+START_TEST(test_address_identity_and_bad_config)
+{
+	h_init(NULL, NULL);
+	for (int i = 0; i < 2; i++) {
+		memset(&hnet.p[i].cfg.ike.local_id, 0, sizeof(struct ikev2_id));
+		memset(&hnet.p[i].cfg.ike.remote_id, 0, sizeof(struct ikev2_id));
+	}
+	h_initiate();
+	h_pump();
+	struct ikev2_ike_info ib;
+	ck_assert_uint_ne(h_ike(PEER_B, &ib), 0);
+	/* A identified itself with its address */
+	ck_assert_uint_eq(ib.remote_id.type, IKEV2_ID_IPV4_ADDR);
+	ck_assert_uint_eq(ib.remote_id.len, 4);
+	ck_assert(memcmp(ib.remote_id.data, hnet.p[PEER_A].addr.ip, 4) == 0);
+	/* configurations the engine cannot use are refused up front */
+	struct ikev2_peer_config bad = hnet.p[PEER_A].cfg;
+	bad.child.n_ts_local = 0;
+	ck_assert_uint_eq(ikev2_engine_initiate(hnet.p[PEER_A].e, &bad, &hnet.p[PEER_A].addr,
+						&hnet.p[PEER_B].addr),
+			  0);
+	bad = hnet.p[PEER_A].cfg;
+	bad.ike.n_proposals = 0;
+	ck_assert_uint_eq(ikev2_engine_initiate(hnet.p[PEER_A].e, &bad, &hnet.p[PEER_A].addr,
+						&hnet.p[PEER_B].addr),
+			  0);
+	ck_assert_int_eq(ikev2_engine_rekey_child(hnet.p[PEER_A].e, 9999), -ENOENT);
+	ck_assert_int_eq(ikev2_engine_delete_ike(hnet.p[PEER_A].e, 9999), -ENOENT);
+	h_fini();
+}
+END_TEST
+
 START_TEST(test_state_names)
 {
 	ck_assert_str_eq(ikev2_ike_state_name(IKEV2_IKE_ESTABLISHED), "ESTABLISHED");
@@ -426,11 +484,13 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_invalid_ke_retry);
 	tcase_add_test(tc, test_cookie);
 	tcase_add_test(tc, test_cookie_threshold_and_rotation);
+	tcase_add_test(tc, test_sa_limits);
 	tcase_add_test(tc, test_ts_narrowing);
 	tcase_add_test(tc, test_ts_unacceptable);
 	tcase_add_test(tc, test_child_no_proposal_in_auth);
 	tcase_add_test(tc, test_transport_mode);
 	tcase_add_test(tc, test_no_cisco_vids);
+	tcase_add_test(tc, test_address_identity_and_bad_config);
 	tcase_add_test(tc, test_state_names);
 	suite_add_tcase(s, tc);
 	return s;

@@ -588,6 +588,97 @@ START_TEST(test_ipv6)
 }
 END_TEST
 
+/* Capture every datagram of an establishment with fragmentation, a CHILD
+ * rekey and a DPD, then feed thousands of mutated copies (bit flips,
+ * truncations, garbage tails) to both engines: nothing may crash (ASan
+ * runs this too) and the SAs must keep working. */
+static struct {
+	unsigned n;
+	int to[64];
+	size_t len[64];
+	uint8_t *d[64];
+} cap;
+
+static enum h_verdict capture(int from, const uint8_t *d, size_t len, void *arg)
+{
+	(void)arg;
+	if (cap.n < 64) {
+		cap.to[cap.n] = from ^ 1;
+		cap.len[cap.n] = len;
+		cap.d[cap.n] = malloc(len);
+		memcpy(cap.d[cap.n], d, len);
+		cap.n++;
+	}
+	return H_PASS;
+}
+
+START_TEST(test_mutated_messages)
+{
+	h_init(NULL, NULL);
+	frag_setup(400);
+	memset(&cap, 0, sizeof(cap));
+	hnet.filter = capture;
+	h_initiate();
+	h_pump();
+	established();
+	struct h_children c;
+	h_children(PEER_A, &c);
+	ikev2_engine_rekey_child(hnet.p[PEER_A].e, c.c[0].id);
+	h_pump();
+	ikev2_engine_dpd(hnet.p[PEER_B].e, h_ike(PEER_B, NULL));
+	h_pump();
+	hnet.filter = NULL;
+	ck_assert_uint_ge(cap.n, 10);
+	srand(7);
+	uint8_t *m = malloc(70000);
+	for (unsigned i = 0; i < cap.n; i++) {
+		for (unsigned k = 0; k < 60; k++) {
+			size_t len = cap.len[i];
+			memcpy(m, cap.d[i], len);
+			switch (k % 4) {
+			case 0: /* flip 1-3 bits */
+				for (int f = 0; f < 1 + rand() % 3; f++)
+					m[rand() % len] ^= (uint8_t)(1u << (rand() % 8));
+				break;
+			case 1: /* truncate */
+				len = (size_t)rand() % len;
+				break;
+			case 2: /* header fields: lengths, types, message ID */
+				m[16 + rand() % 12] = (uint8_t)rand();
+				break;
+			default: /* a garbage tail with a fixed-up length */
+				for (int g = 0; g < 16; g++)
+					m[len + (size_t)g] = (uint8_t)rand();
+				len += 16;
+				m[24] = (uint8_t)(len >> 24);
+				m[25] = (uint8_t)(len >> 16);
+				m[26] = (uint8_t)(len >> 8);
+				m[27] = (uint8_t)len;
+				break;
+			}
+			struct hpeer *to = &hnet.p[cap.to[i]], *from = &hnet.p[cap.to[i] ^ 1];
+			ikev2_engine_input(to->e, &to->addr, &from->addr, m, len);
+			h_drop_queued(); /* answers to garbage go nowhere */
+		}
+		free(cap.d[i]);
+	}
+	free(m);
+	/* the real SAs are still fine and still talk */
+	ck_assert_uint_eq(h_check_sa_pairs(), 2);
+	uint64_t ia = h_ike(PEER_A, NULL);
+	ck_assert_uint_ne(ia, 0);
+	unsigned before = h_count(PEER_B, IKEV2_EXCH_INFORMATIONAL, 1);
+	ikev2_engine_dpd(hnet.p[PEER_A].e, ia);
+	h_pump();
+	ck_assert_uint_eq(h_count(PEER_B, IKEV2_EXCH_INFORMATIONAL, 1), before + 1);
+	h_children(PEER_A, &c);
+	ikev2_engine_rekey_child(hnet.p[PEER_A].e, c.c[0].id);
+	h_pump();
+	ck_assert_uint_eq(h_check_sa_pairs(), 2);
+	h_fini();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ikev2_exchange_net");
@@ -610,6 +701,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_nat_detection);
 	tcase_add_test(tc, test_nat_mapping_change);
 	tcase_add_test(tc, test_ipv6);
+	tcase_add_test(tc, test_mutated_messages);
 	suite_add_tcase(s, tc);
 	return s;
 }
