@@ -359,6 +359,13 @@ static void prof_check(struct problem_list *pl)
 				problem_add(pl, p->ts_line ? p->ts_line : p->src_line,
 					    "crypto ipsec profile %s: transform set %s is not defined",
 					    p->name, p->ts[k]);
+		/* Accepted because IOS configs use them, but the IKEv2 engine only
+		 * implements the groups of crypto/crypto_dh.c. */
+		if (p->pfs_group == 1 || p->pfs_group == 2 || p->pfs_group == 5)
+			problem_add(pl, p->src_line,
+				    "crypto ipsec profile %s: set pfs %s is not supported by ikesh "
+				    "(use group14 or higher)",
+				    p->name, ipsec_pfs_group_name(p->pfs_group));
 		if (p->ikev2_profile[0] && !ikev2_profile_known(p->ikev2_profile))
 			problem_add(pl, p->ikev2_line ? p->ikev2_line : p->src_line,
 				    "crypto ipsec profile %s: IKEv2 profile %s is not defined",
