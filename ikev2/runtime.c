@@ -25,6 +25,8 @@ static struct {
 	bool running;
 	struct ikev2_engine *e;
 	struct record_backend rb;
+	struct ipsec_backend be;	/* in use: &rb.be or a registered one */
+	bool recording;
 	struct ikev2_runtime_env env;
 	bool sockets;
 	void *poll_timer;
@@ -34,6 +36,26 @@ static struct {
 	struct session_ent *sessions;
 	uint32_t next_session;
 } rt;
+
+static struct ipsec_backend registered;
+static bool start_failed;	/* autostart could not open the sockets */
+
+const char *ikev2_runtime_not_running_why(void)
+{
+	if (rt.running)
+		return NULL;
+	if (dataplane_kind() == DATAPLANE_NONE)
+		return "offline: no sockets";
+	return start_failed ? "UDP port 500 could not be opened" : "not started yet";
+}
+
+void ikev2_runtime_register_backend(const struct ipsec_backend *be)
+{
+	if (be)
+		registered = *be;
+	else
+		memset(&registered, 0, sizeof(registered));
+}
 
 /* ------------------------------------------------------------ clock */
 
@@ -121,7 +143,14 @@ static int op_send(void *ctx, const struct ipsec_addr *local, const struct ipsec
 	(void)ctx;
 	if (rt.env.send)
 		return rt.env.send(rt.env.ctx, local, remote, data, len);
-	return ikev2_socket_send(local, remote, data, len);
+	int rc = ikev2_socket_send(local, remote, data, len);
+	if (rc != 0 && (ikev2_debug_error.on || ikev2_debug_default.on)) {
+		char l[64], r[64];
+		log_debug("IKEv2-ERROR:Sending from %s:%u to %s:%u failed: %s",
+			  ikev2_addr_str(local, l, sizeof(l)), local->port,
+			  ikev2_addr_str(remote, r, sizeof(r)), remote->port, strerror(-rc));
+	}
+	return rc;
 }
 
 static void op_keepalive(void *ctx, const struct ipsec_addr *local,
@@ -274,7 +303,14 @@ int ikev2_runtime_start(const struct ikev2_runtime_env *env)
 		settings_from_config(&set);
 	record_backend_init(&rt.rb);
 	rt.rb.now_ms = rb_now;
-	rt.e = ikev2_engine_new(&ops, NULL, &rt.rb.be, &set);
+	if (rt.env.backend && rt.env.backend->ops)
+		rt.be = *rt.env.backend;
+	else if (registered.ops)
+		rt.be = registered;
+	else
+		rt.be = rt.rb.be;
+	rt.recording = rt.be.ops == rt.rb.be.ops && rt.be.ctx == rt.rb.be.ctx;
+	rt.e = ikev2_engine_new(&ops, NULL, &rt.be, &set);
 	if (!rt.e)
 		return -1;
 	rt.sockets = false;
@@ -323,21 +359,35 @@ void ikev2_runtime_stop(void)
 
 bool ikev2_runtime_running(void) { return rt.running; }
 struct ikev2_engine *ikev2_runtime_engine(void) { return rt.running ? rt.e : NULL; }
-struct record_backend *ikev2_runtime_backend(void) { return rt.running ? &rt.rb : NULL; }
+struct record_backend *ikev2_runtime_backend(void)
+{
+	return rt.running && rt.recording ? &rt.rb : NULL;
+}
+
+const char *ikev2_runtime_backend_name(void)
+{
+	if (!rt.running)
+		return NULL;
+	return rt.be.ops && rt.be.ops->name ? rt.be.ops->name : "?";
+}
 
 void ikev2_runtime_autostart(void)
 {
 	if (rt.running || dataplane_kind() == DATAPLANE_NONE)
 		return;
 	if (ikev2_runtime_start(NULL) != 0) {
-		log_msg(LOG_SEV_ERR, "IKEV2", "SOCKET",
-			"IKEv2 is not running: no UDP port 500/4500 could be opened");
+		start_failed = true; /* the socket layer logged why */
 		return;
 	}
-	log_msg(LOG_SEV_NOTICE, "IKEV2", "DATAPLANE",
-		"IKEv2 started; CHILD SAs are negotiated and recorded, but the %s data plane "
-		"does not forward traffic yet",
-		dataplane_kind() == DATAPLANE_KERNEL ? "kernel" : "userspace");
+	start_failed = false;
+	if (rt.recording)
+		log_msg(LOG_SEV_NOTICE, "IKEV2", "DATAPLANE",
+			"IKEv2 started; CHILD SAs are negotiated and recorded, but the %s data "
+			"plane does not forward traffic yet",
+			dataplane_kind() == DATAPLANE_KERNEL ? "kernel" : "userspace");
+	else
+		log_msg(LOG_SEV_NOTICE, "IKEV2", "DATAPLANE", "IKEv2 started; data plane %s",
+			ikev2_runtime_backend_name());
 }
 
 static void autostart_fire(void *arg)

@@ -41,7 +41,14 @@ struct ikev2_runtime_env {
 	bool manual_poll;
 	/* Engine settings (NULL: from the crypto ikev2 globals). */
 	const struct ikev2_engine_settings *settings;
+	/* Data plane (NULL: the registered one, else the recording one). */
+	const struct ipsec_backend *backend;
 };
+
+/* A data plane that forwards traffic registers itself here before the
+ * runtime starts (e.g. from its start-up code); without one, CHILD_SAs go
+ * to the recording data plane (ipsec/backend_record.h). */
+void ikev2_runtime_register_backend(const struct ipsec_backend *be);
 
 /* Start the runtime: engine, recording data plane, sockets (unless
  * env->send), tunnel re-check timer.  0, or -1 (nothing started). */
@@ -49,13 +56,19 @@ int ikev2_runtime_start(const struct ikev2_runtime_env *env);
 /* Tear every SA down locally, close the sockets, free the engine. */
 void ikev2_runtime_stop(void);
 bool ikev2_runtime_running(void);
+/* Why the runtime is not running ("offline: no sockets", ...), NULL when
+ * it runs. */
+const char *ikev2_runtime_not_running_why(void);
 /* Called from the event loop right after start-up: starts the runtime
  * unless the data plane is DATAPLANE_NONE (offline). */
 void ikev2_runtime_autostart(void);
 
-/* The engine and data plane of the running runtime (NULL when stopped). */
+/* The engine of the running runtime (NULL when stopped), and its
+ * recording data plane (NULL when stopped or another one is used). */
 struct ikev2_engine *ikev2_runtime_engine(void);
 struct record_backend *ikev2_runtime_backend(void);
+/* Name of the data plane in use ("record", ...), NULL when stopped. */
+const char *ikev2_runtime_backend_name(void);
 /* The runtime's clock (ms). */
 uint64_t ikev2_runtime_now_ms(void);
 

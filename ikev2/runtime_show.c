@@ -505,10 +505,12 @@ void ikev2_rt_show_stats(struct buf *b)
 	buf_printf(b, "ESP in UDP received: %llu, dropped (no data plane): %llu\n",
 		   (unsigned long long)ss.rx_esp, (unsigned long long)ss.rx_esp_dropped);
 	if (!ikev2_runtime_running())
-		buf_adds(b, "IKEv2 is not running (offline: no sockets).\n");
-	else
+		buf_printf(b, "IKEv2 is not running (%s).\n", ikev2_runtime_not_running_why());
+	else if (ikev2_runtime_backend())
 		buf_adds(b, "Data plane: CHILD SAs are negotiated and recorded; traffic is not "
 			    "forwarded yet.\n");
+	else
+		buf_printf(b, "Data plane: %s\n", ikev2_runtime_backend_name());
 }
 
 /* ------------------------------------------------------------ handlers */

@@ -93,20 +93,34 @@ static int open_one(struct sock *s)
 
 int ikev2_socket_open(void)
 {
-	int n = 0;
+	int n = 0, errs[S_COUNT] = {0, 0, 0, 0};
 	for (int i = 0; i < S_COUNT; i++) {
 		struct sock *s = &socks[i];
 		if (s->fd >= 0) {
 			n++;
 			continue;
 		}
-		int rc = open_one(s);
-		if (rc == 0) {
+		errs[i] = open_one(s);
+		if (errs[i] == 0)
 			n++;
-		} else if (!(s->family == 6 && (rc == -EAFNOSUPPORT || rc == -EADDRNOTAVAIL))) {
-			log_msg(LOG_SEV_ERR, "IKEV2", "SOCKET", "Cannot open UDP port %u (IPv%d): %s",
-				s->port, s->family, strerror(-rc));
-		}
+	}
+	if (socks[S_V4_500].fd < 0 && socks[S_V6_500].fd < 0) {
+		/* without port 500 we can neither initiate nor answer: one
+		 * message, not four (e.g. not root) */
+		int e = -errs[S_V4_500];
+		ikev2_socket_close();
+		log_msg(LOG_SEV_ERR, "IKEV2", "SOCKET",
+			"Cannot open UDP port 500: %s%s; IKEv2 is not running", strerror(e),
+			e == EACCES ? " (needs root or CAP_NET_BIND_SERVICE)" : "");
+		return 0;
+	}
+	for (int i = 0; i < S_COUNT; i++) {
+		const struct sock *s = &socks[i];
+		int e = -errs[i];
+		if (!e || (s->family == 6 && (e == EAFNOSUPPORT || e == EADDRNOTAVAIL)))
+			continue; /* no IPv6 here: not worth a message */
+		log_msg(LOG_SEV_ERR, "IKEV2", "SOCKET", "Cannot open UDP port %u (IPv%d): %s",
+			s->port, s->family, strerror(e));
 	}
 	return n;
 }

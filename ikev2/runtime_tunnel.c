@@ -128,12 +128,13 @@ static uint64_t backoff_ms(unsigned failures)
 
 static void set_line(struct rt_tun *t, bool up)
 {
-	if (t->line_set && t->line_up == up)
-		return;
+	/* the interface may have been re-created since: compare with it */
+	const struct tunnel_ifconf *ifc = tunnel_if_find(t->ifname);
 	bool was = t->line_set && t->line_up;
 	t->line_set = true;
 	t->line_up = up;
-	tunnel_if_set_line_protocol(t->ifname, up);
+	if (ifc && ifc->line_up != up)
+		tunnel_if_set_line_protocol(t->ifname, up);
 	if (was != up)
 		log_msg(LOG_SEV_NOTICE, "LINEPROTO", "UPDOWN",
 			"Line protocol on Interface %s, changed state to %s", t->ifname,

@@ -360,6 +360,10 @@ START_TEST(test_initiator_errors)
 	ck_assert_str_eq(why, "IKEv2 profile TO-RB is shut down");
 	cfg("crypto ikev2 profile TO-RB\n no shutdown\n");
 	ck_assert_int_eq(ikev2_glue_initiator_config(&t, &pc, why, sizeof(why)), 0);
+	/* responder-only: not an error, we wait for the peer */
+	cfg("crypto ipsec profile VTI\n responder-only\n");
+	ck_assert_int_eq(ikev2_glue_initiator_config(&t, &pc, why, sizeof(why)), 1);
+	ck_assert_str_eq(why, "IPsec profile VTI is responder-only: waiting for the peer");
 }
 END_TEST
 

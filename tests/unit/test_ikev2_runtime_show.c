@@ -289,6 +289,22 @@ START_TEST(test_responder_adopted)
 }
 END_TEST
 
+START_TEST(test_responder_only)
+{
+	cfg("crypto ipsec profile VTI\n responder-only\n");
+	step(3000);
+	ck_assert_uint_eq(h_count(PEER_A, 0, -1), 0); /* A sent nothing */
+	struct ikev2_tunnel_status st;
+	ck_assert_int_eq(ikev2_tunnel_status("Tunnel0", &st), 0);
+	ck_assert_int_eq(st.state, IKEV2_TUN_WAITING);
+	ck_assert(!strstr(log_buffer(), "%IKEV2-4-TUNNEL"));
+	struct hpeer *a = &hnet.p[PEER_A], *b = &hnet.p[PEER_B];
+	ck_assert_uint_ne(ikev2_engine_initiate(b->e, &b->cfg, &b->addr, &a->addr), 0);
+	step(100);
+	ck_assert(ikev2_tunnel_is_up("Tunnel0"));
+}
+END_TEST
+
 START_TEST(test_clear_and_shutdown)
 {
 	step(500);
@@ -329,6 +345,17 @@ START_TEST(test_clear_and_shutdown)
 	cfg("interface Tunnel0\n no shutdown\n");
 	step(100);
 	ck_assert(ikev2_tunnel_is_up("Tunnel0"));
+
+	/* the interface re-created between two re-checks: its line comes up */
+	cfg("no interface Tunnel0\n"
+	    "interface Tunnel0\n"
+	    " tunnel source GigabitEthernet0/0\n"
+	    " tunnel mode ipsec ipv4\n"
+	    " tunnel destination 192.0.2.2\n"
+	    " tunnel protection ipsec profile VTI\n");
+	ck_assert(!tunnel_if_line_up(tunnel_if_find("Tunnel0")));
+	step(100);
+	ck_assert(tunnel_if_line_up(tunnel_if_find("Tunnel0")));
 
 	/* the protection is removed: the runtime lets the tunnel go */
 	cfg("interface Tunnel0\n no tunnel protection ipsec profile VTI\n");
@@ -516,6 +543,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_initiator_show_sa);
 	tcase_add_test(tc, test_responder_adopted);
+	tcase_add_test(tc, test_responder_only);
 	tcase_add_test(tc, test_clear_and_shutdown);
 	tcase_add_test(tc, test_auth_failure_backoff);
 	tcase_add_test(tc, test_config_error_reported);
