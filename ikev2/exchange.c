@@ -237,8 +237,13 @@ static void fire_retransmit(void *arg)
 	e->stats.retransmits++;
 	SA_DBG(sa, ikev2_debug_internal, "Retransmitting packet (%u of %u), message id %u",
 	       r->retries, e->set.retransmit_max, r->msgid);
-	uint64_t next = (uint64_t)r->timeout_ms * 2;
-	r->timeout_ms = next > e->set.retransmit_cap_ms ? e->set.retransmit_cap_ms : (uint32_t)next;
+	/* DPD probes are retried at the configured retry interval, as IOS does
+	 * ("dpd 10 2": dead about 5 x 2 s after the first unanswered probe);
+	 * every other request backs off exponentially. */
+	if (!(r->task && task_is_dpd(r->task) && sa->cfg.ike.dpd_retry_sec)) {
+		uint64_t next = (uint64_t)r->timeout_ms * 2;
+		r->timeout_ms = next > e->set.retransmit_cap_ms ? e->set.retransmit_cap_ms : (uint32_t)next;
+	}
 	r->timer = eng_timer_add(e, r->timeout_ms, fire_retransmit, sa);
 	transmit(sa, &r->pkts);
 }
