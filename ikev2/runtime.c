@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ikev2/config.h"
+#include "ikev2/runtime_dataplane.h"
 #include "ikev2/runtime_glue.h"
 #include "ikev2/runtime_socket.h"
 #include "ipsec/dataplane.h"
@@ -27,6 +28,7 @@ static struct {
 	struct record_backend rb;
 	struct ipsec_backend be;	/* in use: &rb.be or a registered one */
 	bool recording;
+	bool userspace;		/* ikev2/runtime_dataplane.c carries the traffic */
 	struct ikev2_runtime_env env;
 	bool sockets;
 	void *poll_timer;
@@ -126,6 +128,8 @@ void ikev2_runtime_poll(void)
 	rt.in_poll = true;
 	uint64_t next = 1000;
 	ikev2_rt_tunnels_poll(ikev2_runtime_now_ms(), &next);
+	if (rt.userspace)
+		ikev2_rt_dp_sync();
 	sessions_gc();
 	rt.in_poll = false;
 	if (next < 10)
@@ -307,18 +311,28 @@ int ikev2_runtime_start(const struct ikev2_runtime_env *env)
 		rt.be = *rt.env.backend;
 	else if (registered.ops)
 		rt.be = registered;
+	else if (!rt.env.send && dataplane_kind() == DATAPLANE_USERSPACE &&
+		 ikev2_rt_dp_start(&rt.be) == 0)
+		rt.userspace = true;	/* the live userspace data plane */
 	else
 		rt.be = rt.rb.be;
 	rt.recording = rt.be.ops == rt.rb.be.ops && rt.be.ctx == rt.rb.be.ctx;
 	rt.e = ikev2_engine_new(&ops, NULL, &rt.be, &set);
-	if (!rt.e)
+	if (!rt.e) {
+		if (rt.userspace)
+			ikev2_rt_dp_stop();
+		rt.userspace = false;
 		return -1;
+	}
 	rt.sockets = false;
 	if (!rt.env.send) {
 		if (ikev2_socket_open() == 0) {
 			ikev2_engine_free(rt.e);
 			rt.e = NULL;
 			record_backend_free(&rt.rb);
+			if (rt.userspace)
+				ikev2_rt_dp_stop();
+			rt.userspace = false;
 			return -1;
 		}
 		rt.sockets = true;
@@ -326,6 +340,8 @@ int ikev2_runtime_start(const struct ikev2_runtime_env *env)
 	memset(&rt.stats, 0, sizeof(rt.stats));
 	rt.running = true;
 	rt.poll_timer = NULL;
+	if (rt.userspace)
+		ikev2_rt_dp_attach();
 	schedule_poll(0);
 	return 0;
 }
@@ -349,6 +365,9 @@ void ikev2_runtime_stop(void)
 	ikev2_engine_free(rt.e);
 	rt.e = NULL;
 	ikev2_rt_tunnels_forget();
+	if (rt.userspace)
+		ikev2_rt_dp_stop();	/* after the engine removed its SAs */
+	rt.userspace = false;
 	record_backend_free(&rt.rb);
 	if (rt.sockets)
 		ikev2_socket_close();

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ikev2/runtime.h"
+#include "ikev2/runtime_dataplane.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
 
@@ -30,6 +31,10 @@ static struct sock socks[S_COUNT] = {
 static struct ikev2_socket_stats st;
 static ikev2_esp_hook esp_hook;
 static void *esp_ctx;
+/* the data plane's input (ikev2/runtime_dataplane.h): decrypts in place */
+static ikev2_esp_input_fn esp_input;
+static void (*esp_batch_end)(void *ctx);
+static void *esp_input_ctx;
 
 #define RX_MAX 65536
 
@@ -150,6 +155,13 @@ void ikev2_socket_set_esp_hook(ikev2_esp_hook hook, void *ctx)
 	esp_ctx = ctx;
 }
 
+void ikev2_socket_set_esp_input(ikev2_esp_input_fn fn, void (*batch_end)(void *ctx), void *ctx)
+{
+	esp_input = fn;
+	esp_batch_end = fn ? batch_end : NULL;
+	esp_input_ctx = ctx;
+}
+
 void ikev2_socket_get_stats(struct ikev2_socket_stats *out)
 {
 	*out = st;
@@ -157,26 +169,35 @@ void ikev2_socket_get_stats(struct ikev2_socket_stats *out)
 
 /* ------------------------------------------------------------ receive */
 
-static void dispatch(const struct sock *s, const struct ipsec_addr *local,
-		     const struct ipsec_addr *remote, const uint8_t *d, size_t len)
+/* Returns true when ESP was handed to the data plane's input. */
+static bool dispatch(const struct sock *s, const struct ipsec_addr *local,
+		     const struct ipsec_addr *remote, uint8_t *d, size_t len)
 {
 	if (s->port != IKEV2_NATT_PORT) {
 		st.rx_ike++;
 		ikev2_runtime_input(local, remote, d, len);
-		return;
+		return false;
 	}
 	if (len == 1 && d[0] == 0xff) {
 		st.rx_keepalive++;
-		return;
+		return false;
 	}
 	if (len >= 4 && d[0] == 0 && d[1] == 0 && d[2] == 0 && d[3] == 0) {
 		st.rx_ike++;
 		ikev2_runtime_input(local, remote, d + 4, len - 4);
-		return;
+		return false;
 	}
 	if (len < 8) { /* ESP: SPI, sequence number at least */
 		st.rx_invalid++;
-		return;
+		return false;
+	}
+	if (esp_input) {
+		/* "dropped" here: no SA of the data plane took it */
+		if (esp_input(esp_input_ctx, local, remote, d, len))
+			st.rx_esp++;
+		else
+			st.rx_esp_dropped++;
+		return true;
 	}
 	if (esp_hook) {
 		st.rx_esp++;
@@ -184,6 +205,7 @@ static void dispatch(const struct sock *s, const struct ipsec_addr *local,
 	} else {
 		st.rx_esp_dropped++;
 	}
+	return false;
 }
 
 static void on_readable(int fd, uint32_t events, void *arg)
@@ -191,6 +213,7 @@ static void on_readable(int fd, uint32_t events, void *arg)
 	(void)events;
 	const struct sock *s = arg;
 	static uint8_t buf[RX_MAX];
+	bool esp = false;
 	for (int budget = 0; budget < 64; budget++) {
 		union {
 			struct sockaddr_in v4;
@@ -214,7 +237,7 @@ static void on_readable(int fd, uint32_t events, void *arg)
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				st.rx_errors++;
-			return;
+			break;
 		}
 		if (mh.msg_flags & MSG_TRUNC) {
 			st.rx_invalid++;
@@ -255,8 +278,11 @@ static void on_readable(int fd, uint32_t events, void *arg)
 			st.rx_invalid++;
 			continue;
 		}
-		dispatch(s, &local, &remote, buf, (size_t)n);
+		if (dispatch(s, &local, &remote, buf, (size_t)n))
+			esp = true;
 	}
+	if (esp && esp_batch_end)
+		esp_batch_end(esp_input_ctx);
 }
 
 /* ------------------------------------------------------------ send */
