@@ -95,11 +95,18 @@ tunnel_up() {
 		nsx "$1" ip link show Tu0 | qgrep -E '<[^>]*\bUP\b'
 }
 
-# sa_field NODE FIELD: a number from `show crypto ipsec sa` (first match):
-# encaps, decaps
+# sa_count NODE FIELD: a counter of Tunnel0 from `show crypto ipsec sa`
+# (encaps, decaps); asked again if the vty answer had none
 sa_count() {
-	ik "$1" "show crypto ipsec sa interface Tunnel0" |
-		awk -v f="#pkts $2:" '{ i = index($0, f); if (i) { s = substr($0, i + length(f)); sub(/^ */, "", s); sub(/[^0-9].*/, "", s); print s; exit } }'
+	local i v
+	for i in 1 2 3; do
+		v=$(ik "$1" "show crypto ipsec sa interface Tunnel0" |
+			awk -v f="#pkts $2:" '{ i = index($0, f); if (i) { s = substr($0, i + length(f)); sub(/^ */, "", s); sub(/[^0-9].*/, "", s); print s; exit } }') || v=""
+		[ -n "$v" ] && break
+		scn_log "sa_count $1 $2: no answer (try $i)"
+		sleep 0.2
+	done
+	echo "${v:-0}"
 }
 
 # out_spi NODE: the current outbound SPI (hex) of Tunnel0
