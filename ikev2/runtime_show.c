@@ -502,7 +502,7 @@ void ikev2_rt_show_stats(struct buf *b)
 		   (unsigned long long)es.rx, (unsigned long long)es.tx,
 		   (unsigned long long)es.retransmits, (unsigned long long)ss.rx_keepalive,
 		   (unsigned long long)ss.tx_keepalive);
-	buf_printf(b, "ESP in UDP received: %llu, dropped (no data plane): %llu\n",
+	buf_printf(b, "ESP in UDP received: %llu, dropped (no matching SA): %llu\n",
 		   (unsigned long long)ss.rx_esp, (unsigned long long)ss.rx_esp_dropped);
 	if (!ikev2_runtime_running())
 		buf_printf(b, "IKEv2 is not running (%s).\n", ikev2_runtime_not_running_why());

@@ -193,7 +193,7 @@ spis_b=$(show b "show crypto ikev2 sa detailed" | sed -n 's/^      Local spi: \(
 [ -n "$spis_a" ] && [ "$spis_a" = "$spis_b" ] || fail "IKE SPIs differ: A '$spis_a' B '$spis_b'"
 
 # ---- port 4500 demultiplexing on B: a NAT-T keepalive (ignored), ESP in
-# UDP (no data plane yet: counted and dropped), a non-ESP-marked message
+# UDP with an unknown SPI (counted and dropped), a non-ESP-marked message
 # that is no valid IKE (goes to the engine, which drops it)
 ip netns exec "$ns_a" bash -c '
 	printf "\xff" > /dev/udp/192.0.2.2/4500
@@ -204,7 +204,7 @@ ok=0
 for _ in $(seq 1 25); do
 	out=$(show b "show crypto ikev2 stats")
 	if printf '%s\n' "$out" | grep -q '^IKEv2 messages in/out: [0-9]*/[0-9]*, retransmissions: [0-9]*, NAT-T keepalives in/out: 1/0$' &&
-		printf '%s\n' "$out" | grep -q '^ESP in UDP received: 0, dropped (no data plane): 1$' &&
+		printf '%s\n' "$out" | grep -q '^ESP in UDP received: 0, dropped (no matching SA): 1$' &&
 		printf '%s\n' "$out" | grep -q '^IKEv2 packets dropped at dispatch: 1 '; then
 		ok=1
 		break
