@@ -309,6 +309,30 @@ static const char *dh_name(uint16_t dh, char *buf, size_t len)
 	return buf;
 }
 
+/* Show each protected tunnel that passes the filter, blank-line separated. */
+static void foreach_tview(struct buf *b, const struct filter *f, bool detail,
+			  void (*show)(struct buf *, const struct tview *, bool, uint64_t), uint64_t arg)
+{
+	bool first = true;
+	int n = tunnel_if_count();
+	for (int i = 0; i < n; i++) {
+		const struct tunnel_ifconf *ifc = tunnel_if_at(i);
+		if (!is_protected_tunnel(ifc))
+			continue;
+		struct tview *v = malloc(sizeof(*v));
+		if (!v)
+			return;
+		tview_fill(v, ifc);
+		if (filter_ok(f, v)) {
+			if (!first)
+				buf_adds(b, "\n");
+			first = false;
+			show(b, v, detail, arg);
+		}
+		free(v);
+	}
+}
+
 static void show_one_sa(struct buf *b, const struct tview *v, bool detail, uint64_t invalid_sa)
 {
 	const struct tunnel_ifconf *ifc = v->ifc;
@@ -393,24 +417,7 @@ static void show_ipsec_sa(struct buf *b, const struct filter *f, bool detail)
 		userspace_dp_get_stats(ikev2_rt_dp(), &st);
 		invalid_sa = st.invalid_sa_recv;
 	}
-	bool first = true;
-	int n = tunnel_if_count();
-	for (int i = 0; i < n; i++) {
-		const struct tunnel_ifconf *ifc = tunnel_if_at(i);
-		if (!is_protected_tunnel(ifc))
-			continue;
-		struct tview *v = malloc(sizeof(*v));
-		if (!v)
-			return;
-		tview_fill(v, ifc);
-		if (filter_ok(f, v)) {
-			if (!first)
-				buf_adds(b, "\n");
-			first = false;
-			show_one_sa(b, v, detail, invalid_sa);
-		}
-		free(v);
-	}
+	foreach_tview(b, f, detail, show_one_sa, invalid_sa);
 }
 
 int h_ipsec_rt_show_sa(struct cmdctx *c)
@@ -566,24 +573,7 @@ static void show_session(struct buf *b, const struct filter *f, bool detail)
 			    "R - IKE Auto Reconnect, U - IKE Dynamic Route Update\n"
 			    "S - SIP VPN\n\n");
 	uint64_t now = ikev2_runtime_now_ms();
-	bool first = true;
-	int n = tunnel_if_count();
-	for (int i = 0; i < n; i++) {
-		const struct tunnel_ifconf *ifc = tunnel_if_at(i);
-		if (!is_protected_tunnel(ifc))
-			continue;
-		struct tview *v = malloc(sizeof(*v));
-		if (!v)
-			return;
-		tview_fill(v, ifc);
-		if (filter_ok(f, v)) {
-			if (!first)
-				buf_adds(b, "\n");
-			first = false;
-			show_one_session(b, v, detail, now);
-		}
-		free(v);
-	}
+	foreach_tview(b, f, detail, show_one_session, now);
 }
 
 int h_ipsec_rt_show_session(struct cmdctx *c)
