@@ -1,6 +1,7 @@
 /* aaa new-model, aaa authentication/authorization/accounting method lists,
  * aaa session-id and aaa server radius dynamic-author (CoA/PoD). */
 #include "aaa/aaa.h"
+#include "lib/array.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -322,8 +323,7 @@ int h_aaa_da(struct cmdctx *c)
 				return -1;
 			}
 			OPENSSL_cleanse(&d->clients[at], sizeof d->clients[at]);
-			memmove(&d->clients[at], &d->clients[at + 1],
-				(size_t)(d->n_clients - at - 1) * sizeof d->clients[0]);
+			ARRAY_DEL(d->clients, d->n_clients, at);
 			d->n_clients--;
 			return 0;
 		}

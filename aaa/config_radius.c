@@ -1,6 +1,7 @@
 /* radius server NAME (address, key, timeout, retransmit) and aaa group
  * server radius NAME (server name, ip radius source-interface, ip vrf). */
 #include "aaa/aaa.h"
+#include "lib/array.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -200,9 +201,8 @@ int h_aaa_sg(struct cmdctx *c)
 				cmd_err(c, "%% Server %s is not in server group %s", name, g->name);
 				return -1;
 			}
-			memmove(g->servers[at], g->servers[at + 1], (size_t)(g->n_servers - at - 1) * sizeof g->servers[0]);
-			memmove(&g->server_line[at], &g->server_line[at + 1],
-				(size_t)(g->n_servers - at - 1) * sizeof g->server_line[0]);
+			ARRAY_DEL(g->servers, g->n_servers, at);
+			ARRAY_DEL(g->server_line, g->n_servers, at);
 			g->n_servers--;
 			return 0;
 		}

@@ -1,5 +1,6 @@
 /* hostname, service, logging and line configuration. */
 #include "cli/sysconf.h"
+#include "lib/array.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,8 +160,7 @@ int h_logging(struct cmdctx *c)
 			if (strcmp(sc.log_hosts[i], rest) == 0)
 				found = i;
 		if (no && found >= 0) {
-			memmove(sc.log_hosts[found], sc.log_hosts[found + 1],
-				(size_t)(sc.n_log_hosts - found - 1) * sizeof sc.log_hosts[0]);
+			ARRAY_DEL(sc.log_hosts, sc.n_log_hosts, found);
 			sc.n_log_hosts--;
 		} else if (!no && found < 0) {
 			if (sc.n_log_hosts == 8) {

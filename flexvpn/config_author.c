@@ -1,6 +1,7 @@
 /* crypto ikev2 authorization policy: the attributes a FlexVPN server pushes
  * to its peers in the configuration exchange (pool, DNS, WINS, routes ...). */
 #include "flexvpn/config.h"
+#include "lib/array.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -113,7 +114,7 @@ static int list_edit(struct cmdctx *c, bool no, char (*list)[FLEXVPN_DOMAIN_MAX]
 		if (!name) {
 			*n = 0;
 		} else if (found >= 0) {
-			memmove(list[found], list[found + 1], (size_t)(*n - found - 1) * sizeof list[0]);
+			ARRAY_DEL(list, *n, found);
 			(*n)--;
 		}
 		return 0;

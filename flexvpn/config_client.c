@@ -2,6 +2,7 @@
  * track objects, tunnel activation, tunnel sources, backup group, the tunnel
  * interface and the inside interfaces). */
 #include "flexvpn/config.h"
+#include "lib/array.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -116,7 +117,7 @@ int h_fv_client_peer(struct cmdctx *c)
 			cmd_err(c, "%% Peer %d is not configured", seq);
 			return -1;
 		}
-		memmove(&f->peers[at], &f->peers[at + 1], (size_t)(f->n_peers - at - 1) * sizeof f->peers[0]);
+		ARRAY_DEL(f->peers, f->n_peers, at);
 		f->n_peers--;
 		return 0;
 	}
@@ -216,9 +217,8 @@ int h_fv_client_client(struct cmdctx *c)
 			cmd_err(c, "%% %s is not an inside interface of FlexVPN client %s", ifname, f->name);
 			return -1;
 		}
-		memmove(f->inside[at], f->inside[at + 1], (size_t)(f->n_inside - at - 1) * sizeof f->inside[0]);
-		memmove(&f->inside_line[at], &f->inside_line[at + 1],
-			(size_t)(f->n_inside - at - 1) * sizeof f->inside_line[0]);
+		ARRAY_DEL(f->inside, f->n_inside, at);
+		ARRAY_DEL(f->inside_line, f->n_inside, at);
 		f->n_inside--;
 		return 0;
 	}
@@ -248,8 +248,7 @@ int h_fv_client_source(struct cmdctx *c)
 			cmd_err(c, "%% Source %d is not configured", seq);
 			return -1;
 		}
-		memmove(&f->sources[at], &f->sources[at + 1],
-			(size_t)(f->n_sources - at - 1) * sizeof f->sources[0]);
+		ARRAY_DEL(f->sources, f->n_sources, at);
 		f->n_sources--;
 		return 0;
 	}

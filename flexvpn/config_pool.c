@@ -2,6 +2,7 @@
  * address allocator the FlexVPN server uses for mode configuration, and
  * "show ip local pool". */
 #include "flexvpn/config.h"
+#include "lib/array.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -312,8 +313,7 @@ int h_fv_ip_local_pool(struct cmdctx *c)
 					if (p->leases[k].addr >= lo && p->leases[k].addr <= hi)
 						lease_drop(p, k);
 				free(p->ranges[i].used);
-				memmove(&p->ranges[i], &p->ranges[i + 1],
-					(size_t)(p->n_ranges - i - 1) * sizeof p->ranges[0]);
+				ARRAY_DEL(p->ranges, p->n_ranges, i);
 				if (--p->n_ranges == 0)
 					pool_unlink(p);
 				return 0;

@@ -1,6 +1,7 @@
 /* crypto ikev2 policy NAME: proposal, match fvrf, match address local; the
  * built-in "default" policy (match any fvrf, any address, proposal default). */
 #include "ikev2/config.h"
+#include "lib/array.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -217,10 +218,8 @@ int h_ikev2_pol_set(struct cmdctx *c)
 				cmd_err(c, "%% Proposal %s is not attached to IKEv2 policy %s", name, p->name);
 				return -1;
 			}
-			memmove(p->proposals + at, p->proposals + at + 1,
-				(size_t)(p->n_proposals - at - 1) * sizeof p->proposals[0]);
-			memmove(p->proposal_line + at, p->proposal_line + at + 1,
-				(size_t)(p->n_proposals - at - 1) * sizeof p->proposal_line[0]);
+			ARRAY_DEL(p->proposals, p->n_proposals, at);
+			ARRAY_DEL(p->proposal_line, p->n_proposals, at);
 			p->n_proposals--;
 			return 0;
 		}
@@ -281,7 +280,7 @@ int h_ikev2_pol_set(struct cmdctx *c)
 			cmd_err(c, "%% Local address %s is not matched by IKEv2 policy %s", a->text, p->name);
 			return -1;
 		}
-		memmove(p->local + at, p->local + at + 1, (size_t)(p->n_local - at - 1) * sizeof p->local[0]);
+		ARRAY_DEL(p->local, p->n_local, at);
 		p->n_local--;
 		return 0;
 	}

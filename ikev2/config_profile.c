@@ -2,6 +2,7 @@
  * lifetime, dpd, nat, ivrf, virtual-template, config-exchange, AAA ... and
  * the profile selection the IKEv2 engine uses. */
 #include "ikev2/config.h"
+#include "lib/array.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -283,8 +284,7 @@ int h_ikev2_prof_match(struct cmdctx *c)
 				cmd_err(c, "%% Certificate map %s is not matched by IKEv2 profile %s", m, p->name);
 				return -1;
 			}
-			memmove(p->certmaps + at, p->certmaps + at + 1,
-				(size_t)(p->n_certmaps - at - 1) * sizeof p->certmaps[0]);
+			ARRAY_DEL(p->certmaps, p->n_certmaps, at);
 			p->n_certmaps--;
 			return 0;
 		}
@@ -319,8 +319,7 @@ int h_ikev2_prof_match(struct cmdctx *c)
 					cmd_err(c, "%% Interface %s is not matched by IKEv2 profile %s", ifn, p->name);
 					return -1;
 				}
-				memmove(p->local_if + at, p->local_if + at + 1,
-					(size_t)(p->n_local_if - at - 1) * sizeof p->local_if[0]);
+				ARRAY_DEL(p->local_if, p->n_local_if, at);
 				p->n_local_if--;
 				return 0;
 			}
@@ -346,8 +345,7 @@ int h_ikev2_prof_match(struct cmdctx *c)
 				cmd_err(c, "%% Local address %s is not matched by IKEv2 profile %s", v->text, p->name);
 				return -1;
 			}
-			memmove(p->local_addr + at, p->local_addr + at + 1,
-				(size_t)(p->n_local_addr - at - 1) * sizeof p->local_addr[0]);
+			ARRAY_DEL(p->local_addr, p->n_local_addr, at);
 			p->n_local_addr--;
 			return 0;
 		}
@@ -378,8 +376,7 @@ int h_ikev2_prof_match(struct cmdctx *c)
 			buf_free(&t);
 			return -1;
 		}
-		memmove(p->remote_ids + at, p->remote_ids + at + 1,
-			(size_t)(p->n_remote_ids - at - 1) * sizeof p->remote_ids[0]);
+		ARRAY_DEL(p->remote_ids, p->n_remote_ids, at);
 		p->n_remote_ids--;
 		return 0;
 	}
@@ -725,12 +722,9 @@ int h_ikev2_prof_set(struct cmdctx *c)
 				cmd_err(c, "%% Trustpoint %s is not used by IKEv2 profile %s", tp, p->name);
 				return -1;
 			}
-			memmove(p->trustpoints + at, p->trustpoints + at + 1,
-				(size_t)(p->n_trustpoints - at - 1) * sizeof p->trustpoints[0]);
-			memmove(p->trustpoint_use + at, p->trustpoint_use + at + 1,
-				(size_t)(p->n_trustpoints - at - 1) * sizeof p->trustpoint_use[0]);
-			memmove(p->trustpoint_line + at, p->trustpoint_line + at + 1,
-				(size_t)(p->n_trustpoints - at - 1) * sizeof p->trustpoint_line[0]);
+			ARRAY_DEL(p->trustpoints, p->n_trustpoints, at);
+			ARRAY_DEL(p->trustpoint_use, p->n_trustpoints, at);
+			ARRAY_DEL(p->trustpoint_line, p->n_trustpoints, at);
 			p->n_trustpoints--;
 			return 0;
 		}

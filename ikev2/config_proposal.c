@@ -1,6 +1,7 @@
 /* crypto ikev2 proposal NAME: encryption, integrity, prf, group; the
  * built-in "default" proposal (IKEv2 smart defaults). */
 #include "ikev2/config.h"
+#include "lib/array.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,7 +231,7 @@ static void list_remove(uint16_t *a, int *n, uint16_t v)
 {
 	for (int i = 0; i < *n; i++)
 		if (a[i] == v) {
-			memmove(a + i, a + i + 1, (size_t)(*n - i - 1) * sizeof a[0]);
+			ARRAY_DEL(a, *n, i);
 			(*n)--;
 			return;
 		}
@@ -299,8 +300,7 @@ int h_ikev2_prop_set(struct cmdctx *c)
 				encr_from_kw(kw, &e);
 				for (int j = 0; j < p->n_encr; j++)
 					if (p->encr[j].id == e.id && p->encr[j].keybits == e.keybits) {
-						memmove(p->encr + j, p->encr + j + 1,
-							(size_t)(p->n_encr - j - 1) * sizeof p->encr[0]);
+						ARRAY_DEL(p->encr, p->n_encr, j);
 						p->n_encr--;
 						break;
 					}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "grammar/cmd.h"
+#include "lib/array.h"
 #include "ikev2/config.h"
 #include "ipsec/config.h"
 #include "lib/config_registry.h"
@@ -126,7 +127,7 @@ int h_ipsec_profile(struct cmdctx *c)
 		}
 		for (int i = 0; i < n_profs; i++)
 			if (profs[i] == p) {
-				memmove(&profs[i], &profs[i + 1], (size_t)(n_profs - i - 1) * sizeof profs[0]);
+				ARRAY_DEL(profs, n_profs, i);
 				n_profs--;
 				break;
 			}

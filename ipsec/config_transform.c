@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "grammar/cmd.h"
+#include "lib/array.h"
 #include "ipsec/config.h"
 #include "lib/config_registry.h"
 
@@ -162,7 +163,7 @@ int h_ipsec_transform_set(struct cmdctx *c)
 		}
 		for (int i = 0; i < n_sets; i++)
 			if (sets[i] == t) {
-				memmove(&sets[i], &sets[i + 1], (size_t)(n_sets - i - 1) * sizeof sets[0]);
+				ARRAY_DEL(sets, n_sets, i);
 				n_sets--;
 				break;
 			}

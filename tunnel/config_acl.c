@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/config_registry.h"
+#include "lib/array.h"
 #include "tunnel/config_internal.h"
 
 enum { ACL_MAX_ACES = 4096, REMARK_MAX = 100 };
@@ -129,7 +130,7 @@ static void acl_delete(struct tacl *t)
 {
 	for (int i = 0; i < n_acls; i++)
 		if (acls[i] == t) {
-			memmove(&acls[i], &acls[i + 1], (size_t)(n_acls - i - 1) * sizeof *acls);
+			ARRAY_DEL(acls, n_acls, i);
 			n_acls--;
 			break;
 		}
@@ -176,8 +177,8 @@ static void insert_at_key(struct tacl *t, const struct tunnel_ace *e, long key)
 
 static void remove_ace(struct tacl *t, int i)
 {
-	memmove(&t->a.aces[i], &t->a.aces[i + 1], (size_t)(t->a.n_aces - i - 1) * sizeof *t->a.aces);
-	memmove(&t->keys[i], &t->keys[i + 1], (size_t)(t->a.n_aces - i - 1) * sizeof *t->keys);
+	ARRAY_DEL(t->a.aces, t->a.n_aces, i);
+	ARRAY_DEL(t->keys, t->a.n_aces, i);
 	t->a.n_aces--;
 }
 

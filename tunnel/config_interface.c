@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ipsec/config.h"
+#include "lib/array.h"
 #include "lib/config_registry.h"
 #include "tunnel/config_internal.h"
 
@@ -80,7 +81,7 @@ static void if_remove(struct tun_if *t)
 {
 	for (int i = 0; i < n_ifs; i++)
 		if (ifs[i] == t) {
-			memmove(&ifs[i], &ifs[i + 1], (size_t)(n_ifs - i - 1) * sizeof *ifs);
+			ARRAY_DEL(ifs, n_ifs, i);
 			n_ifs--;
 			free(t);
 			return;
@@ -469,8 +470,7 @@ IF_HANDLER(tunnel_if_ip_address)
 			for (int k = 0; k < ic->n_secondary; k++)
 				if (ic->secondary[k].addr.s_addr == na.addr.s_addr &&
 				    ic->secondary[k].mask.s_addr == na.mask.s_addr) {
-					memmove(&ic->secondary[k], &ic->secondary[k + 1],
-						(size_t)(ic->n_secondary - k - 1) * sizeof ic->secondary[0]);
+					ARRAY_DEL(ic->secondary, ic->n_secondary, k);
 					ic->n_secondary--;
 					if (!ic->n_secondary && !ic->ipv4.addr.s_addr)
 						clear_ipv4(ic);

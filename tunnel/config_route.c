@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/config_registry.h"
+#include "lib/array.h"
 #include "tunnel/config_internal.h"
 
 struct troute {
@@ -30,7 +31,7 @@ static bool same_path(const struct tunnel_route *a, const struct tunnel_route *b
 static void remove_at(int i)
 {
 	free(routes[i]);
-	memmove(&routes[i], &routes[i + 1], (size_t)(n_routes - i - 1) * sizeof *routes);
+	ARRAY_DEL(routes, n_routes, i);
 	n_routes--;
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "lib/config_registry.h"
+#include "lib/array.h"
 #include "tunnel/config_internal.h"
 
 enum { TRACK_MAX_OBJECTS = 16, TRACK_MAX = 1000 };
@@ -226,8 +227,7 @@ static int do_track_opt(struct cmdctx *c)
 			found = i;
 	if (no) {
 		if (found >= 0) {
-			memmove(&t->objs[found], &t->objs[found + 1],
-				(size_t)(t->n_objs - found - 1) * sizeof t->objs[0]);
+			ARRAY_DEL(t->objs, t->n_objs, found);
 			t->n_objs--;
 		}
 		return 0;

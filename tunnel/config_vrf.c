@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/config_registry.h"
+#include "lib/array.h"
 #include "tunnel/config_internal.h"
 
 enum { VRF_NAME_MAX = 32 };
@@ -57,7 +58,7 @@ int h_tunnel_vrf(struct cmdctx *c)
 		tun_route_vrf_deleted(name);
 		for (int i = 0; i < n_vrfs; i++)
 			if (vrfs[i] == v) {
-				memmove(&vrfs[i], &vrfs[i + 1], (size_t)(n_vrfs - i - 1) * sizeof *vrfs);
+				ARRAY_DEL(vrfs, n_vrfs, i);
 				n_vrfs--;
 				break;
 			}
