@@ -43,6 +43,28 @@
 #define IKEV2_ID_MAX 256
 #define IKEV2_PSK_MAX 128
 
+/* ------------------------------------------------------------ config payload */
+
+/* A configuration payload (RFC 7296 3.15) as the engine hands it to and
+ * takes it from the runtime: the attributes in wire order, values raw
+ * (network order, as on the wire).  Attribute types are in
+ * ikev2/ikev2_const.h (IKEV2_CFG_INTERNAL_IP4_ADDRESS, ...; the Cisco
+ * ones included). */
+#define IKEV2_CP_MAX_ATTRS 48
+#define IKEV2_CP_ATTR_MAX 256
+
+struct ikev2_cp_attr {
+	uint16_t type;
+	uint16_t len;			/* 0: an empty attribute (a request) */
+	uint8_t value[IKEV2_CP_ATTR_MAX];
+};
+
+struct ikev2_cp {
+	uint8_t type;			/* 1 CFG_REQUEST, 2 CFG_REPLY, 3 CFG_SET, 4 CFG_ACK; 0: none */
+	unsigned n;
+	struct ikev2_cp_attr attrs[IKEV2_CP_MAX_ATTRS];
+};
+
 /* ------------------------------------------------------------ policy */
 
 /* An identity (RFC 7296 3.5): type is an IANA ID type (1 IPv4, 2 FQDN,
@@ -117,6 +139,11 @@ struct ikev2_peer_config {
 	struct ikev2_ike_policy ike;
 	struct ikev2_child_policy child;
 	bool has_child;			/* false: childless (no CHILD_SA in IKE_AUTH) */
+	/* Initiator: the CP sent in IKE_AUTH (CFG_REQUEST for address, DNS,
+	 * routes; or CFG_SET); type 0: no CP.  RFC 7296 allows one CP per
+	 * message; how a FlexVPN client sends its own subnets is described in
+	 * docs/flexvpn.md. */
+	struct ikev2_cp cp_out;
 };
 
 /* IOS-like defaults (lifetime 86400 s, fragmentation off, Cisco VIDs and
@@ -225,6 +252,19 @@ struct ikev2_engine_ops {
 	 * port 4500 socket, no non-ESP marker) while we are behind a NAT. */
 	void (*keepalive)(void *ctx, const struct ipsec_addr *local,
 			  const struct ipsec_addr *remote);
+	/* Optional, responder: the initiator's CP from IKE_AUTH (type 0 when
+	 * it sent none), after its AUTH was verified and before the response
+	 * is built.  Fill *reply (CFG_REPLY to a CFG_REQUEST, CFG_ACK to a
+	 * CFG_SET; type 0: send no CP) and return 0, or return -1 to refuse
+	 * the IKE SA (AUTHENTICATION_FAILED is sent, as IOS does when
+	 * authorization fails).  info describes the IKE SA being authorized
+	 * (its id is the one later events carry). */
+	int (*authorize)(void *ctx, const struct ikev2_ike_info *info, const struct ikev2_cp *req,
+			 struct ikev2_cp *reply);
+	/* Optional, initiator: the CP in the IKE_AUTH response (type 0 when
+	 * the responder sent none), before the IKE SA is reported UP.
+	 * Return -1 to refuse it (the IKE SA is then deleted). */
+	int (*cp_received)(void *ctx, const struct ikev2_ike_info *info, const struct ikev2_cp *cp);
 	/* Optional notifications. */
 	void (*ike_event)(void *ctx, const struct ikev2_ike_info *info, enum ikev2_event ev);
 	void (*child_event)(void *ctx, const struct ikev2_child_info *info, enum ikev2_event ev);

@@ -11,6 +11,7 @@
 #include "ikev2/config.h"
 #include "ikev2/runtime_dataplane.h"
 #include "ikev2/runtime_glue.h"
+#include "ikev2/runtime_session.h"
 #include "ikev2/runtime_socket.h"
 #include "ipsec/dataplane.h"
 #include "lib/evloop.h"
@@ -246,9 +247,24 @@ static void op_ike_event(void *ctx, const struct ikev2_ike_info *info, enum ikev
 	}
 	if (ev == IKEV2_EV_FAILED || ev == IKEV2_EV_AUTH_FAILED || ev == IKEV2_EV_PEER_DEAD)
 		ikev2_rt_tunnels_note_event(info->id, (int)ev);
+	ikev2_rt_authz_ike_event(info, ev);
+	ikev2_rt_client_ike_event(info, ev);
 	/* the tunnels look at the change from the event loop, not from
 	 * inside the engine */
 	schedule_poll(0);
+}
+
+static int op_authorize(void *ctx, const struct ikev2_ike_info *info, const struct ikev2_cp *req,
+			struct ikev2_cp *reply)
+{
+	(void)ctx;
+	return ikev2_rt_authorize(info, req, reply);
+}
+
+static int op_cp_received(void *ctx, const struct ikev2_ike_info *info, const struct ikev2_cp *cp)
+{
+	(void)ctx;
+	return ikev2_rt_cp_received(info, cp);
 }
 
 static void op_child_event(void *ctx, const struct ikev2_child_info *info, enum ikev2_event ev)
@@ -299,6 +315,8 @@ int ikev2_runtime_start(const struct ikev2_runtime_env *env)
 		.keepalive = op_keepalive,
 		.ike_event = op_ike_event,
 		.child_event = op_child_event,
+		.authorize = op_authorize,
+		.cp_received = op_cp_received,
 	};
 	struct ikev2_engine_settings set;
 	if (rt.env.settings)

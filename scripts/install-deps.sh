@@ -7,7 +7,7 @@ build="build-essential cmake pkg-config bison flex libssl-dev libnl-3-dev
        libnl-route-3-dev libnl-xfrm-3-dev libreadline-dev check iproute2"
 test="strongswan-charon strongswan-swanctl libcharon-extra-plugins
       libstrongswan-extra-plugins iputils-ping python3 python3-textfsm clang
-      libclang-rt-14-dev nftables procps"
+      libclang-rt-14-dev nftables procps iperf3"
 want=$build
 [ "${1:-}" = "--test" ] && want="$build $test"
 
