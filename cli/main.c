@@ -12,6 +12,7 @@
 #include "cli/frontends.h"
 #include "cli/running_config.h"
 #include "grammar/grammar.h"
+#include "ikev2/runtime.h"
 #include "ipsec/dataplane.h"
 #include "lib/evloop.h"
 
@@ -164,6 +165,9 @@ static int run(int argc, char **argv, char **cmds)
 	}
 	ev_run();
 	vty_shutdown();
+	/* tell the peers (INFORMATIONAL Delete) instead of leaving them a dead
+	 * SA until DPD; a second signal cuts the wait short */
+	ikev2_runtime_shutdown(1000);
 	return 0;
 }
 

@@ -1,10 +1,14 @@
 /*
- * libFuzzer target for ESP decapsulation (ipsec/esp_decap.c) and the
- * receive-side classifiers (ipsec/esp_ip.c).
+ * libFuzzer target for ESP decapsulation (ipsec/esp_decap.c), the
+ * receive-side classifiers (ipsec/esp_ip.c) and the GRE over IPsec checks
+ * behind them (ipsec/gre.c): every payload esp_decap() accepts is also
+ * handed to gre_decap() (transport mode) or gre_decap_ipv4() (tunnel mode),
+ * as the data plane does for a GRE tunnel, and mode 0 bodies go to both
+ * GRE parsers directly.
  *
  * Build and run (not wired into CMake):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I/work/main \
- *     fuzz/fuzz_esp_decap.c ipsec/esp*.c ipsec/replay.c ipsec/sa_lifetime.c \
+ *     fuzz/fuzz_esp_decap.c ipsec/esp*.c ipsec/gre.c ipsec/replay.c ipsec/sa_lifetime.c \
  *     -lcrypto -o /tmp/fe && /tmp/fe -max_total_time=60
  *
  * Input: byte 0 = control, bytes 1..8 = replay window top, rest = body.
@@ -19,7 +23,8 @@
  *                         next header, inner header) see arbitrary content;
  *                         a correctly sealed packet must never fail the ICV
  *                      2: body is a payload: esp_encap() then esp_decap()
- *                         must give it back (transport mode)
+ *                         must give it back (transport mode; next header
+ *                         47: then GRE-checked)
  *                      3: body is an outer IPv4 packet for esp_ipv4_classify()
  *                         and, if it holds ESP, esp_decap()
  */
@@ -32,6 +37,7 @@
 #include <openssl/params.h>
 
 #include "ipsec/esp.h"
+#include "ipsec/gre.h"
 
 #define NSA 4
 
@@ -104,6 +110,28 @@ static void check_out(const struct esp_decap_out *o, size_t len)
 {
     if (o->off > len || o->len > len - o->off)
         die("decap result outside the packet");
+}
+
+/* The GRE parsers on p[0..len), copied to an exact-size buffer (ASan sees
+ * overreads); an accepted inner packet must lie inside and be IPv4. */
+static void gre_check(const uint8_t *p, size_t len, bool delivery)
+{
+    uint8_t *c = malloc(len ? len : 1);
+    memcpy(c, p, len);
+    size_t off = 0, il = 0;
+    int rc = delivery ? gre_decap_ipv4(c, len, 0, 0, &off, &il) : gre_decap(c, len, &off, &il);
+    if (rc == GRE_OK && (off > len || il > len - off || il < 20 || c[off] >> 4 != 4))
+        die("GRE inner packet outside the payload or not IPv4");
+    free(c);
+}
+
+/* What the data plane does after ESP for a GRE tunnel. */
+static void gre_after_esp(const struct fsa *f, const uint8_t *pkt, const struct esp_decap_out *o)
+{
+    if (f->cfg.mode == ESP_MODE_TRANSPORT && o->next_header == ESP_NH_GRE)
+        gre_check(pkt + o->off, o->len, false);
+    else if (f->cfg.mode == ESP_MODE_TUNNEL && o->next_header == ESP_NH_IPV4)
+        gre_check(pkt + o->off, o->len, true);
 }
 
 /* Seal pt (already including its trailer, length a multiple of the block)
@@ -202,9 +230,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (blen >= 4) /* mostly aim at the SA */
             put32(pkt, f->cfg.spi);
         rc = esp_decap(&f->in, pkt, blen, &o);
-        if (rc == ESP_OK)
+        if (rc == ESP_OK) {
             check_out(&o, blen);
+            gre_after_esp(f, pkt, &o);
+        }
         free(pkt);
+        gre_check(body, blen, false);
+        gre_check(body, blen, true);
     } else if (mode == 1) {
         if (blen < 4)
             return 0;
@@ -234,6 +266,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     die("wrong seq / next header");
                 if (memcmp(pkt + o.off, pt, o.len) != 0)
                     die("wrong plaintext");
+                gre_after_esp(f, pkt, &o);
             }
         } else if (rc == ESP_OK && rr != REPLAY_OK) {
             die("replayed packet accepted");
@@ -268,6 +301,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             } else if (rc != ESP_OK && rc != ESP_E_INNER && rc != ESP_E_DUMMY) {
                 die("tunnel round trip");
             }
+            if (rc == ESP_OK)
+                gre_after_esp(f, buf + eo.off, &o);
         }
     } else {
         struct esp_rx_ipv4 rx;
@@ -282,8 +317,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (rx.esp_len >= 4)
                 put32(pkt, f->cfg.spi);
             rc = esp_decap(&f->in, pkt, rx.esp_len, &o);
-            if (rc == ESP_OK)
+            if (rc == ESP_OK) {
                 check_out(&o, rx.esp_len);
+                gre_after_esp(f, pkt, &o);
+            }
             free(pkt);
         }
     }

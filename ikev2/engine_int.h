@@ -236,6 +236,10 @@ bool nat_check(struct ike_sa *sa, const struct ikev2_chain *c, const uint8_t spi
 	       const uint8_t spi_r[8]);
 void vid_pl_add(struct ike_sa *sa, struct ikev2_enc *e);
 void vid_parse(struct ike_sa *sa, const struct ikev2_chain *c);
+/* RFC 7427 SIGNATURE_HASH_ALGORITHMS: ours into IKE_SA_INIT; the peer's
+ * into sa->peer_sig_hashes. */
+void sig_hash_pl_add(struct ikev2_enc *e);
+void sig_hash_parse(struct ike_sa *sa, const struct ikev2_chain *c);
 void notify_add(struct ikev2_enc *e, uint16_t type, uint8_t proto, const uint8_t *spi,
 		uint8_t spi_size, const uint8_t *data, size_t len);
 /* First error notify (type < 16384) in the chain, 0 if none. */

@@ -139,6 +139,8 @@ struct ike_sa {
 	bool nat_local, nat_remote;
 	bool frag_peer;		/* peer sent IKEV2_FRAGMENTATION_SUPPORTED */
 	bool peer_cisco, peer_flexvpn, peer_delete_reason;
+	/* RFC 7427 hashes the peer accepts: bit (1 << IKEV2_HASH_*); 0: none sent */
+	uint8_t peer_sig_hashes;
 	bool initial_contact_rx;
 
 	/* exchanges */

@@ -1,6 +1,6 @@
 /*
- * NAT detection (RFC 7296 2.23), Cisco vendor IDs, notify and nonce
- * helpers.
+ * NAT detection (RFC 7296 2.23), Cisco vendor IDs, SIGNATURE_HASH_ALGORITHMS
+ * (RFC 7427), notify and nonce helpers.
  *
  * NAT_DETECTION_*_IP data = SHA-1(SPIi | SPIr | IP address | port), the
  * SPIs as in the IKE header (SPIr zero in the IKE_SA_INIT request).  A
@@ -120,6 +120,31 @@ void vid_parse(struct ike_sa *sa, const struct ikev2_chain *c)
 		else if (vid_is(&p->u.vendor, VID_FLEXVPN))
 			sa->peer_flexvpn = true;
 	}
+}
+
+/* RFC 7427 section 4: the hashes we can sign/verify with, as IOS lists
+ * them (SHA1, SHA2-256, SHA2-384, SHA2-512), two bytes each. */
+void sig_hash_pl_add(struct ikev2_enc *e)
+{
+	static const uint8_t algs[] = {0, IKEV2_HASH_SHA1, 0, IKEV2_HASH_SHA2_256,
+				       0, IKEV2_HASH_SHA2_384, 0, IKEV2_HASH_SHA2_512};
+	notify_add(e, IKEV2_N_SIGNATURE_HASH_ALGORITHMS, 0, NULL, 0, algs, sizeof(algs));
+}
+
+void sig_hash_parse(struct ike_sa *sa, const struct ikev2_chain *c)
+{
+	const struct ikev2_payload *p = ikev2_chain_notify(c, IKEV2_N_SIGNATURE_HASH_ALGORITHMS);
+	sa->peer_sig_hashes = 0;
+	if (!p)
+		return;
+	const uint8_t *d = p->u.notify.data;
+	for (size_t i = 0; i + 1 < p->u.notify.data_len; i += 2) {
+		unsigned alg = (unsigned)d[i] << 8 | d[i + 1];
+		if (alg >= 1 && alg <= 7)	/* unknown ones are ignored */
+			sa->peer_sig_hashes |= (uint8_t)(1u << alg);
+	}
+	SA_DBG(sa, ikev2_debug_internal, "peer signature hashes (RFC 7427): 0x%02x",
+	       sa->peer_sig_hashes);
 }
 
 uint16_t notify_error(const struct ikev2_chain *c)

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "ikev2/config.h"
+#include "ikev2/runtime_authz.h"
 #include "ikev2/runtime_dataplane.h"
 #include "ikev2/runtime_glue.h"
+#include "ikev2/runtime_kernel.h"
 #include "ikev2/runtime_session.h"
 #include "ikev2/runtime_socket.h"
 #include "ipsec/dataplane.h"
@@ -30,11 +32,13 @@ static struct {
 	struct ipsec_backend be;	/* in use: &rb.be or a registered one */
 	bool recording;
 	bool userspace;		/* ikev2/runtime_dataplane.c carries the traffic */
+	bool kernel;		/* ikev2/runtime_kernel.c: the kernel XFRM does */
 	struct ikev2_runtime_env env;
 	bool sockets;
 	void *poll_timer;
 	uint64_t poll_due;
 	bool in_poll;
+	bool stopping;		/* ikev2_runtime_shutdown(): no new SAs */
 	struct ikev2_runtime_stats stats;
 	struct session_ent *sessions;
 	uint32_t next_session;
@@ -102,7 +106,7 @@ static void poll_fire(void *arg)
 /* Run the tunnel re-check in ms (sooner wins). */
 static void schedule_poll(uint64_t ms)
 {
-	if (!rt.running || rt.env.manual_poll)
+	if (!rt.running || rt.env.manual_poll || rt.stopping)
 		return;
 	uint64_t due = ikev2_runtime_now_ms() + ms;
 	if (rt.poll_timer) {
@@ -124,13 +128,15 @@ static void sessions_gc(void);
 
 void ikev2_runtime_poll(void)
 {
-	if (!rt.running || rt.in_poll)
+	if (!rt.running || rt.in_poll || rt.stopping)
 		return;
 	rt.in_poll = true;
 	uint64_t next = 1000;
 	ikev2_rt_tunnels_poll(ikev2_runtime_now_ms(), &next);
 	if (rt.userspace)
 		ikev2_rt_dp_sync();
+	if (rt.kernel)
+		ikev2_rt_kernel_sync();
 	sessions_gc();
 	rt.in_poll = false;
 	if (next < 10)
@@ -332,6 +338,9 @@ int ikev2_runtime_start(const struct ikev2_runtime_env *env)
 	else if (!rt.env.send && dataplane_kind() == DATAPLANE_USERSPACE &&
 		 ikev2_rt_dp_start(&rt.be) == 0)
 		rt.userspace = true;	/* the live userspace data plane */
+	else if (!rt.env.send && dataplane_kind() == DATAPLANE_KERNEL &&
+		 ikev2_rt_kernel_start(&rt.be) == 0)
+		rt.kernel = true;	/* the kernel XFRM data plane */
 	else
 		rt.be = rt.rb.be;
 	rt.recording = rt.be.ops == rt.rb.be.ops && rt.be.ctx == rt.rb.be.ctx;
@@ -339,7 +348,9 @@ int ikev2_runtime_start(const struct ikev2_runtime_env *env)
 	if (!rt.e) {
 		if (rt.userspace)
 			ikev2_rt_dp_stop();
-		rt.userspace = false;
+		if (rt.kernel)
+			ikev2_rt_kernel_stop();
+		rt.userspace = rt.kernel = false;
 		return -1;
 	}
 	rt.sockets = false;
@@ -350,7 +361,9 @@ int ikev2_runtime_start(const struct ikev2_runtime_env *env)
 			record_backend_free(&rt.rb);
 			if (rt.userspace)
 				ikev2_rt_dp_stop();
-			rt.userspace = false;
+			if (rt.kernel)
+				ikev2_rt_kernel_stop();
+			rt.userspace = rt.kernel = false;
 			return -1;
 		}
 		rt.sockets = true;
@@ -360,6 +373,8 @@ int ikev2_runtime_start(const struct ikev2_runtime_env *env)
 	rt.poll_timer = NULL;
 	if (rt.userspace)
 		ikev2_rt_dp_attach();
+	if (rt.kernel)
+		ikev2_rt_kernel_attach();
 	schedule_poll(0);
 	return 0;
 }
@@ -382,16 +397,82 @@ void ikev2_runtime_stop(void)
 	rt.running = false;
 	ikev2_engine_free(rt.e);
 	rt.e = NULL;
+	ikev2_fv_reset();	/* FlexVPN sessions: addresses, routes, Virtual-Access */
 	ikev2_rt_tunnels_forget();
 	if (rt.userspace)
 		ikev2_rt_dp_stop();	/* after the engine removed its SAs */
-	rt.userspace = false;
+	if (rt.kernel)
+		ikev2_rt_kernel_stop();
+	rt.userspace = rt.kernel = false;
 	record_backend_free(&rt.rb);
 	if (rt.sockets)
 		ikev2_socket_close();
 	rt.sockets = false;
 	sessions_free();
 	memset(&rt.env, 0, sizeof(rt.env));
+	rt.stopping = false;
+}
+
+/* ------------------------------------------------------------ shutdown */
+
+struct ids {
+	uint64_t *v;
+	unsigned n, cap;
+};
+
+static void ids_cb(void *arg, const struct ikev2_ike_info *info)
+{
+	struct ids *ids = arg;
+	if (ids->n == ids->cap) {
+		unsigned cap = ids->cap ? ids->cap * 2 : 64;
+		uint64_t *v = realloc(ids->v, cap * sizeof(*v));
+		if (!v)
+			return;
+		ids->v = v;
+		ids->cap = cap;
+	}
+	ids->v[ids->n++] = info->id;
+}
+
+static uint64_t drain_deadline;
+static struct ev_timer *drain_timer;
+
+/* While draining: stop the nested event loop once every IKE SA is gone
+ * (answered Deletes) or the time is up. */
+static void drain_check(void *arg)
+{
+	(void)arg;
+	drain_timer = NULL;
+	if (ikev2_engine_ike_count(rt.e) == 0 || ev_now_ms() >= drain_deadline)
+		ev_stop();
+	else
+		drain_timer = ev_timer_add(10, drain_check, NULL);
+}
+
+void ikev2_runtime_shutdown(unsigned max_wait_ms)
+{
+	if (!rt.running)
+		return;
+	/* no tunnel re-initiates what we delete, no new IKE_SA_INIT is taken */
+	rt.stopping = true;
+	rt_timer_cancel(rt.poll_timer);
+	rt.poll_timer = NULL;
+	struct ids ids = {0};
+	ikev2_engine_foreach_ike(rt.e, ids_cb, &ids);
+	for (unsigned i = 0; i < ids.n; i++)
+		ikev2_engine_delete_ike(rt.e, ids.v[i]);	/* sends a Delete when established */
+	free(ids.v);
+	/* best effort: wait (bounded) for the peers' answers on the live loop;
+	 * tests with their own clock get no wait */
+	if (!rt.env.timer_add && max_wait_ms && ikev2_engine_ike_count(rt.e)) {
+		drain_deadline = ev_now_ms() + max_wait_ms;
+		drain_timer = ev_timer_add(10, drain_check, NULL);
+		ev_run();	/* until drain_check() or a signal stops it */
+		if (drain_timer)
+			ev_timer_cancel(drain_timer);
+		drain_timer = NULL;
+	}
+	ikev2_runtime_stop();
 }
 
 bool ikev2_runtime_running(void) { return rt.running; }
@@ -447,6 +528,10 @@ void ikev2_runtime_input(const struct ipsec_addr *local, const struct ipsec_addr
 			 const uint8_t *data, size_t len)
 {
 	if (!rt.running)
+		return;
+	static const uint8_t zero[8];
+	/* shutting down: no new IKE SAs (a zero responder SPI is IKE_SA_INIT) */
+	if (rt.stopping && len >= 16 && memcmp(data + 8, zero, 8) == 0)
 		return;
 	ikev2_engine_input(rt.e, local, remote, data, len);
 }

@@ -55,6 +55,9 @@ void ikev2_runtime_register_backend(const struct ipsec_backend *be);
 int ikev2_runtime_start(const struct ikev2_runtime_env *env);
 /* Tear every SA down locally, close the sockets, free the engine. */
 void ikev2_runtime_stop(void);
+/* On exit: send a Delete for every IKE SA, wait at most max_wait_ms on the
+ * event loop for the answers (best effort), then ikev2_runtime_stop(). */
+void ikev2_runtime_shutdown(unsigned max_wait_ms);
 bool ikev2_runtime_running(void);
 /* Why the runtime is not running ("offline: no sockets", ...), NULL when
  * it runs. */

@@ -38,8 +38,17 @@ struct dp_route {
 	uint32_t metric;
 };
 
+/* What a TUN device stands for; decides which interfaces get one
+ * (wanted), which SAs bind to it (sa_fits) and what the data plane puts
+ * around its packets (userspace_tunnel_config.kind). */
+enum dp_kind {
+	DP_SVTI,	/* interface Tunnel N, tunnel mode ipsec ipv4 */
+	DP_GRE,		/* interface Tunnel N, tunnel mode gre ip, protected */
+};
+
 struct dp_tun {
 	char ifname[48];
+	enum dp_kind kind;
 	struct tun_dev dev;		/* fd -1: could not be created (retry later) */
 	uint32_t id;			/* data-plane tunnel id = ifindex */
 	bool seen;
@@ -137,19 +146,29 @@ static void dp_expire(void *arg, const struct userspace_expire *ev)
 		ikev2_engine_child_expired(e, ev->spi_in, ev->hard);
 }
 
-/* add_sa: an sVTI's CHILD_SA runs between the tunnel's source and
- * destination (one protected tunnel per address pair), so the outer
- * addresses name the tunnel, whoever initiated. */
+/* GRE over IPsec CHILD_SAs protect protocol 47 (host to host); sVTI ones
+ * all traffic, in tunnel mode. */
+static bool child_fits(enum dp_kind kind, enum ipsec_sa_mode mode, const struct ipsec_ts *ts,
+		       unsigned n_ts)
+{
+	bool gre = n_ts > 0 && ts[0].proto == 47;
+	if (kind == DP_GRE)
+		return gre;
+	return mode == IPSEC_SA_TUNNEL && !gre;
+}
+
+/* add_sa: a tunnel's CHILD_SA runs between the tunnel's source and
+ * destination (one protected tunnel per address pair and kind), so the
+ * outer addresses name the tunnel, whoever initiated. */
 static uint32_t dp_tunnel_for_sa(void *arg, const struct ipsec_sa_params *p)
 {
 	(void)arg;
-	if (p->mode != IPSEC_SA_TUNNEL)
-		return 0;
 	const struct ipsec_addr *local = p->inbound ? &p->key.dst : &p->key.src;
 	const struct ipsec_addr *remote = p->inbound ? &p->key.src : &p->key.dst;
 	for (struct dp_tun *t = d.tuns; t; t = t->next)
 		if (t->dev.fd >= 0 && t->have_key && ip_eq(&t->local, local) &&
-		    ip_eq(&t->remote, remote))
+		    ip_eq(&t->remote, remote) &&
+		    child_fits(t->kind, p->mode, p->src_ts, p->n_src_ts))
 			return t->id;
 	return 0;
 }
@@ -212,6 +231,7 @@ static void on_tun(int fd, uint32_t events, void *arg)
 			break;
 		d.st.tun_rx++;
 		struct userspace_tx tx;
+		/* sVTI and GRE alike: the data plane adds GRE for a GRE tunnel */
 		int rc = userspace_output(d.dp, t->id, rxbuf, (size_t)n, txbuf, sizeof(txbuf), &tx);
 		if (rc == USERSPACE_OK) {
 			send_tx(t, &tx);
@@ -375,11 +395,18 @@ void ikev2_rt_dp_stop(void)
 	d.dp = NULL;
 }
 
-/* An sVTI that needs a TUN device: tunnel mode ipsec ipv4, not shut
- * down, with an IPv4 address. */
-static bool wanted(const struct tunnel_ifconf *ifc, struct in_addr *addr, unsigned *plen)
+/* A tunnel that needs a TUN device, not shut down, with an IPv4 address:
+ * an sVTI (tunnel mode ipsec ipv4) or a protected GRE/IP tunnel. */
+static bool wanted(const struct tunnel_ifconf *ifc, enum dp_kind *kind, struct in_addr *addr,
+		   unsigned *plen)
 {
-	if (ifc->type != TUNNEL_IF_TUNNEL || ifc->mode != TUNNEL_MODE_IPSEC_IPV4 || ifc->shutdown)
+	if (ifc->type != TUNNEL_IF_TUNNEL || ifc->shutdown)
+		return false;
+	if (ifc->mode == TUNNEL_MODE_IPSEC_IPV4)
+		*kind = DP_SVTI;
+	else if (ifc->mode == TUNNEL_MODE_GRE_IP && ifc->protection[0])
+		*kind = DP_GRE;	/* plain GRE would need a GRE socket: not done */
+	else
 		return false;
 	struct in_addr mask;
 	if (!tunnel_if_ipv4(ifc, addr, &mask))
@@ -407,12 +434,13 @@ static void disable_ipv6(const char *name)
 	}
 }
 
-static struct dp_tun *tun_create(const struct tunnel_ifconf *ifc)
+static struct dp_tun *tun_create(const struct tunnel_ifconf *ifc, enum dp_kind kind)
 {
 	struct dp_tun *t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	snprintf(t->ifname, sizeof(t->ifname), "%s", ifc->name);
+	t->kind = kind;
 	t->dev.fd = -1;
 	t->next = d.tuns;
 	d.tuns = t;
@@ -438,6 +466,7 @@ static bool tun_open_dev(struct dp_tun *t, uint64_t now)
 	}
 	t->id = (uint32_t)t->dev.ifindex;
 	memset(&t->cfg, 0, sizeof(t->cfg));
+	t->cfg.kind = t->kind == DP_GRE ? USERSPACE_TUNNEL_GRE : USERSPACE_TUNNEL_SVTI;
 	if (userspace_tunnel_add(d.dp, t->id, &t->cfg) != 0 ||
 	    ev_add_fd(t->dev.fd, EPOLLIN, on_tun, t) != 0) {
 		userspace_tunnel_del(d.dp, t->id);
@@ -509,6 +538,7 @@ static void path_dev_of(const struct tunnel_ifconf *ifc, const struct ipsec_addr
 }
 
 struct child_pick {
+	enum dp_kind kind;
 	uint32_t reqid;
 	uint64_t created;
 };
@@ -517,7 +547,8 @@ static void child_pick_cb(void *arg, const struct ikev2_child_info *c)
 {
 	struct child_pick *p = arg;
 	if ((c->state == IKEV2_CHILD_INSTALLED || c->state == IKEV2_CHILD_REKEYING) &&
-	    c->mode == IPSEC_SA_TUNNEL && (!p->reqid || c->created_ms >= p->created)) {
+	    child_fits(p->kind, c->mode, c->ts_local, c->n_ts_local) &&
+	    (!p->reqid || c->created_ms >= p->created)) {
 		p->reqid = c->reqid;
 		p->created = c->created_ms;
 	}
@@ -532,7 +563,7 @@ static void bind_current(struct dp_tun *t)
 	struct ikev2_engine *e = ikev2_runtime_engine();
 	if (!e || ikev2_tunnel_status(t->ifname, &st) != 0 || !st.ike_id)
 		return;
-	struct child_pick p = {0, 0};
+	struct child_pick p = {t->kind, 0, 0};
 	ikev2_engine_foreach_child(e, st.ike_id, child_pick_cb, &p);
 	struct userspace_tunnel_info ti;
 	if (p.reqid && userspace_tunnel_info(d.dp, t->id, &ti) == 0 &&
@@ -686,6 +717,11 @@ static void sync_one(struct dp_tun *t, const struct tunnel_ifconf *ifc, struct i
 	c.mtu = (uint16_t)(t->mtu > 65535 ? 65535 : t->mtu);
 	c.mss4 = ifc->tcp_mss > 0 && ifc->tcp_mss < 65536 ? (uint16_t)ifc->tcp_mss : 0;
 	c.addr4 = t->have_addr ? t->addr.s_addr : 0;
+	c.gre_src = c.gre_dst = 0;	/* GRE delivery header: source / destination */
+	if (t->kind == DP_GRE && t->have_key && t->local.family == 4) {
+		memcpy(&c.gre_src, t->local.ip, 4);
+		memcpy(&c.gre_dst, t->remote.ip, 4);
+	}
 	if (memcmp(&c, &t->cfg, sizeof(c)) != 0 && userspace_tunnel_set(d.dp, t->id, &c) == 0)
 		t->cfg = c;
 	/* up with the line protocol */
@@ -715,10 +751,21 @@ void ikev2_rt_dp_sync(void)
 		const struct tunnel_ifconf *ifc = tunnel_if_at(i);
 		struct in_addr addr;
 		unsigned plen;
-		if (!ifc || !wanted(ifc, &addr, &plen))
+		enum dp_kind kind;
+		if (!ifc || !wanted(ifc, &kind, &addr, &plen))
 			continue;
 		struct dp_tun *t = tun_by_name(ifc->name);
-		if (!t && !(t = tun_create(ifc)))
+		if (t && t->kind != kind) {
+			/* tunnel mode changed: a new device of the new kind */
+			for (struct dp_tun **pp = &d.tuns; *pp; pp = &(*pp)->next)
+				if (*pp == t) {
+					*pp = t->next;
+					break;
+				}
+			tun_remove(t);
+			t = NULL;
+		}
+		if (!t && !(t = tun_create(ifc, kind)))
 			continue;
 		t->seen = true;
 		sync_one(t, ifc, addr, plen, now);

@@ -17,11 +17,15 @@
  * (NAT detected, or a peer that forces encapsulation such as strongSwan's
  * kernel-libipsec) use the IKE socket on port 4500.
  *
- * Tunnels: every "interface Tunnel N" in "tunnel mode ipsec ipv4" that is
- * not shut down and has an IPv4 address (static, negotiated or unnumbered)
- * gets a TUN device (tun_linux_name: Tunnel0 -> Tu0) with that address and
- * its MTU ("ip mtu", else path MTU minus the ESP overhead of the current
- * SA).  The device is up while the tunnel's line protocol is up (CHILD_SA
+ * Tunnels: every "interface Tunnel N" in "tunnel mode ipsec ipv4" (sVTI),
+ * or in "tunnel mode gre ip" with "tunnel protection" (GRE over IPsec),
+ * that is not shut down and has an IPv4 address (static, negotiated or
+ * unnumbered) gets a TUN device (tun_linux_name: Tunnel0 -> Tu0) with that
+ * address and its MTU ("ip mtu", else path MTU minus the ESP overhead of
+ * the current SA, GRE: minus GRE and delivery header as well).  For a GRE
+ * tunnel the data plane adds and removes GRE (ipsec/gre.h) around the
+ * packets; its CHILD_SA (protocol 47 between the tunnel endpoints,
+ * transport or tunnel mode) binds to it like an sVTI's.  The device is up while the tunnel's line protocol is up (CHILD_SA
  * installed) and down otherwise; "ip route ... TunnelN" routes of the global
  * table are installed while it is up.  "ip tcp adjust-mss" clamps TCP SYNs.
  * The device goes away when the interface is shut down or removed and when

@@ -14,6 +14,7 @@
 #include "ikev2/config.h"
 #include "ikev2/ikev2_const.h"
 #include "ikev2/runtime.h"
+#include "ikev2/runtime_authz.h"
 #include "ikev2/runtime_glue.h"
 #include "ikev2/runtime_socket.h"
 #include "ipsec/config.h"
@@ -252,6 +253,7 @@ static void ike_block(struct buf *b, const struct sa_row *row, bool detailed, ui
 		buf_adds(b, "      NAT-T is not detected  \n");
 	buf_adds(b, "      Cisco Trust Security SGT is disabled\n");
 	buf_printf(b, "      Initiator of SA : %s\n", i->initiator ? "Yes" : "No");
+	ikev2_fv_show_lines(b, i->id);
 	buf_printf(b, "      PEER TYPE: %s\n", i->peer_cisco ? "IOS-XE" : "Other");
 }
 

@@ -25,9 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flexvpn/client_runtime.h"
 #include "ikev2/crypto.h"
 #include "ikev2/runtime.h"
+#include "ikev2/runtime_cp_client.h"
 #include "ikev2/runtime_glue.h"
+#include "ipsec/config.h"
 #include "lib/log.h"
 #include "tunnel/tunnel.h"
 
@@ -50,6 +53,8 @@ struct rt_tun {
 	unsigned failures;
 	uint64_t next_try;
 	bool line_set, line_up;
+	bool dynamic;		/* tunnel destination dynamic: a FlexVPN client's peer */
+	unsigned client_gen;	/* the client's connect/clear generation we follow */
 	struct rt_tun *next;
 };
 
@@ -209,6 +214,92 @@ static void drop_sa(struct ikev2_engine *e, struct rt_tun *t)
 	t->ike_was_up = false;
 }
 
+/* ------------------------------------------------------------ FlexVPN client */
+
+/* A dynamic tunnel's SA failed or went down: its client moves on to the
+ * next peer (a peer that stopped answering DPD included). */
+static void client_failed(struct rt_tun *t, uint64_t now, bool was_up, int ev)
+{
+	struct fvc *c = flexvpn_client_rt_for_tunnel(t->ifname);
+	if (!c)
+		return;
+	char why[160];
+	char peer[48];
+	ikev2_addr_str(&t->key.remote, peer, sizeof(peer));
+	if (ev == IKEV2_EV_PEER_DEAD)
+		snprintf(why, sizeof(why), "peer %s stopped answering (DPD)", peer);
+	else if (was_up)
+		snprintf(why, sizeof(why), "the IKE SA with %s went down", peer);
+	else
+		snprintf(why, sizeof(why), "negotiation with %s failed%s%s", peer,
+			 ev >= 0 ? ": " : "", ev >= 0 ? ikev2_event_name((enum ikev2_event)ev) : "");
+	fvc_failed(c, now, was_up, why);
+}
+
+/* The key of a tunnel with "tunnel destination dynamic": the current peer
+ * of the FlexVPN client that connects it.  0 with *k; 2 the client waits
+ * (manual and not connected, or retry back-off; why says so); -1 not
+ * usable (why). */
+static int dynamic_key(struct ikev2_engine *e, struct rt_tun *t, const struct tunnel_ifconf *ifc,
+		       uint64_t now, struct ikev2_glue_tunnel *k, char *why, size_t whylen)
+{
+	struct fvc *c = flexvpn_client_rt_for_tunnel(ifc->name);
+	if (!c) {
+		snprintf(why, whylen, "tunnel destination dynamic without a FlexVPN client "
+			 "(\"client connect %s\")", ifc->name);
+		return -1;
+	}
+	if (t->client_gen != c->gen) {
+		/* connect / clear: whatever SA we had goes */
+		t->client_gen = c->gen;
+		drop_sa(e, t);
+		t->failures = 0;
+		t->next_try = now;
+	}
+	struct in_addr a;
+	int rc = flexvpn_client_rt_select(c, now, &a);
+	if (rc < 0) {
+		snprintf(why, whylen, "FlexVPN client %.40s: %.90s", c->name, c->why);
+		return -1;
+	}
+	if (rc > 0) {
+		if (c->state == FVC_DISCONNECTED)
+			snprintf(why, whylen, "FlexVPN client %.40s is not connected%s%.80s",
+				 c->name, c->why[0] ? ": " : "", c->why);
+		else
+			snprintf(why, whylen, "FlexVPN client %.40s: %.90s", c->name,
+				 c->why[0] ? c->why : "waiting");
+		t->next_try = c->next_try_ms;
+		return 2;
+	}
+	struct tunnel_ifconf *copy = malloc(sizeof(*copy));
+	if (!copy)
+		return -1;
+	*copy = *ifc;
+	copy->dst.kind = TUNNEL_EP_IPV4;
+	copy->dst.v4 = a;
+	rc = ikev2_glue_tunnel_from_if(copy, k, why, whylen);
+	free(copy);
+	return rc;
+}
+
+/* Tell the client when its tunnel is up. */
+static void client_note_up(struct rt_tun *t, uint64_t now)
+{
+	struct fvc *c = flexvpn_client_rt_for_tunnel(t->ifname);
+	if (c && t->state == IKEV2_TUN_UP && (c->state != FVC_ACTIVE || c->ike_id != t->ike_id))
+		fvc_up(c, now, t->ike_id);
+}
+
+/* The CP of our IKE_AUTH for this tunnel (FlexVPN client or "ip address
+ * negotiated"); remembered so that the reply finds its tunnel. */
+static void add_cp(struct rt_tun *t, struct ikev2_peer_config *cfg)
+{
+	const struct tunnel_ifconf *ifc = tunnel_if_find(t->ifname);
+	if (ifc)
+		ikev2_rt_cp_client_build(ifc, cfg->ike.name, &cfg->cp_out);
+}
+
 static void lost_sa(struct rt_tun *t, uint64_t now)
 {
 	/* the IKE SA we followed is gone */
@@ -221,11 +312,26 @@ static void lost_sa(struct rt_tun *t, uint64_t now)
 		snprintf(t->why, sizeof(t->why), "IKE SA negotiation failed%s%s",
 			 ev >= 0 ? ": " : "", ev >= 0 ? ikev2_event_name((enum ikev2_event)ev) : "");
 	}
+	if (t->dynamic)
+		client_failed(t, now, t->ike_was_up, ev);
 	t->ike_id = 0;
 	t->ours = false;
 	t->ike_was_up = false;
 	t->last_ev = -1;
 	t->next_try = now + backoff_ms(t->failures);
+}
+
+/* GRE over IPsec: as IOS, transport mode (USE_TRANSPORT_MODE) when the
+ * profile's first transform set says "mode transport", else tunnel mode;
+ * the selectors stay protocol 47 between the tunnel endpoints. */
+static void gre_child_mode(const struct rt_tun *t, struct ikev2_peer_config *cfg)
+{
+	struct ipsec_child_policy ip;
+	if (t->key.kind != IKEV2_GLUE_CHILD_GRE ||
+	    ipsec_profile_resolve(t->key.ipsec_profile, &ip) != 0 || ip.n_proposals < 1)
+		return;
+	cfg->child.mode = ip.proposals[0].mode == IPSEC_MODE_TRANSPORT ? IPSEC_SA_TRANSPORT
+									: IPSEC_SA_TUNNEL;
 }
 
 static void try_initiate(struct ikev2_engine *e, struct rt_tun *t, uint64_t now)
@@ -248,9 +354,14 @@ static void try_initiate(struct ikev2_engine *e, struct rt_tun *t, uint64_t now)
 		free(cfg);
 		return;
 	}
+	gre_child_mode(t, cfg);
+	add_cp(t, cfg);
+	bool with_cp = cfg->cp_out.type != 0;
 	uint64_t id = ikev2_engine_initiate(e, cfg, &t->key.local, &t->key.remote);
 	crypto_wipe(cfg, sizeof(*cfg));
 	free(cfg);
+	if (id && with_cp)
+		ikev2_rt_cp_client_expect(id, t->ifname);
 	if (!id) {
 		t->state = IKEV2_TUN_DOWN;
 		snprintf(t->why, sizeof(t->why), "the IKEv2 engine refused the configuration");
@@ -348,6 +459,8 @@ static void poll_one(struct ikev2_engine *e, struct rt_tun *t, struct snap *s, u
 			uint64_t since = live->info.established_ms;
 			if (since && now >= since + NO_CHILD_GRACE_MS) {
 				ikev2_engine_delete_ike(e, live->info.id);
+				if (t->dynamic)
+					client_failed(t, now, false, IKEV2_EV_FAILED);
 				t->ike_id = 0;
 				t->failures++;
 				t->next_try = now + backoff_ms(t->failures);
@@ -391,6 +504,7 @@ void ikev2_rt_tunnels_poll(uint64_t now, uint64_t *next_ms)
 		return;
 	struct snap s = {NULL, 0, 0};
 	ikev2_engine_foreach_ike(e, snap_cb, &s);
+	flexvpn_client_rt_sync(now);
 	for (struct rt_tun *t = tuns; t; t = t->next)
 		t->seen = false;
 	int n = tunnel_if_count();
@@ -400,7 +514,8 @@ void ikev2_rt_tunnels_poll(uint64_t now, uint64_t *next_ms)
 			continue;
 		struct ikev2_glue_tunnel k;
 		char why[160];
-		int rc = ikev2_glue_tunnel_from_if(ifc, &k, why, sizeof(why));
+		bool dynamic = ifc->dst.kind == TUNNEL_EP_DYNAMIC && ifc->protection[0];
+		int rc = dynamic ? 0 : ikev2_glue_tunnel_from_if(ifc, &k, why, sizeof(why));
 		struct rt_tun *t = find(ifc->name);
 		if (rc == 1)
 			continue; /* not ours: swept below if we knew it */
@@ -415,6 +530,21 @@ void ikev2_rt_tunnels_poll(uint64_t now, uint64_t *next_ms)
 			tuns = t;
 		}
 		t->seen = true;
+		t->dynamic = dynamic;
+		if (dynamic) {
+			rc = dynamic_key(e, t, ifc, now, &k, why, sizeof(why));
+			if (rc == 2) {
+				drop_sa(e, t);
+				t->have_key = false;
+				t->state = IKEV2_TUN_WAITING;
+				snprintf(t->why, sizeof(t->why), "%s", why);
+				set_line(t, false);
+				uint64_t left = t->next_try > now ? t->next_try - now : 1000;
+				if (left < *next_ms)
+					*next_ms = left;
+				continue;
+			}
+		}
 		if (rc < 0) {
 			drop_sa(e, t);
 			t->have_key = false;
@@ -429,11 +559,13 @@ void ikev2_rt_tunnels_poll(uint64_t now, uint64_t *next_ms)
 			t->failures = 0;
 			t->next_try = now;
 		}
-		if (!t->have_key && t->state == IKEV2_TUN_DOWN)
+		if (!t->have_key && (t->state == IKEV2_TUN_DOWN || t->dynamic))
 			t->next_try = now; /* just became usable */
 		t->key = k;
 		t->have_key = true;
 		poll_one(e, t, &s, now, next_ms);
+		if (t->dynamic)
+			client_note_up(t, now);
 	}
 	/* tunnels that are gone or no longer protected */
 	for (struct rt_tun **pp = &tuns; *pp;) {
@@ -459,6 +591,7 @@ void ikev2_rt_tunnels_reset_backoff(void)
 
 void ikev2_rt_tunnels_forget(void)
 {
+	ikev2_rt_cp_client_forget();
 	while (tuns) {
 		struct rt_tun *t = tuns;
 		tuns = t->next;

@@ -2,8 +2,8 @@
  * IKE_AUTH with pre-shared keys (RFC 7296 1.2, 2.15) and the first
  * CHILD_SA (no KE, keys from the IKE_SA_INIT nonces).
  *
- *   request:  IDi, AUTH, [N(INITIAL_CONTACT)], SAi2, TSi, TSr, [N(USE_TRANSPORT_MODE)]
- *   response: IDr, AUTH, SAr2, TSi, TSr  (or an error notify for the CHILD_SA;
+ *   request:  IDi, AUTH, [N(INITIAL_CONTACT)], [CP], SAi2, TSi, TSr, [N(USE_TRANSPORT_MODE)]
+ *   response: IDr, AUTH, [CP], SAr2, TSi, TSr  (or an error notify for the CHILD_SA;
  *             or N(AUTHENTICATION_FAILED) alone, after which the SA is gone)
  *
  * The responder looks the peer's profile up again with IDi (the first
@@ -11,6 +11,16 @@
  * AUTH with the profile's remote key; its own AUTH uses the local key.
  * INITIAL_CONTACT makes the responder drop every other IKE SA with the
  * same peer identity (RFC 7296 2.4).
+ *
+ * Configuration payload (RFC 7296 2.19, 3.15): the initiator sends
+ * cfg.cp_out and hands the response's CP to ops.cp_received before the SA
+ * is UP (a refusal: INFORMATIONAL(AUTHENTICATION_FAILED), then the SA
+ * goes).  The responder hands the request's CP (or none) to ops.authorize
+ * once the peer's AUTH is verified; -1 answers AUTHENTICATION_FAILED.  When
+ * the reply assigns INTERNAL_IP4_ADDRESS to a peer that is not a Cisco
+ * FlexVPN peer (no FLEXVPN-SUPPORTED vendor ID: a remote-access client
+ * such as strongSwan asking "dynamic" selectors), the peer's IPv4
+ * selectors are narrowed to that address.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +33,47 @@ struct t_auth {
 	struct child_req cr;
 	bool with_child;
 };
+
+/* ---- CP: engine form <-> codec form */
+
+static void cp_from_pl(const struct ikev2_pl_cp *pl, struct ikev2_cp *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = pl->cfg_type;
+	for (unsigned i = 0; i < pl->n_attrs && out->n < IKEV2_CP_MAX_ATTRS; i++) {
+		const struct ikev2_cfg_attr *a = &pl->attrs[i];
+		if (a->len > IKEV2_CP_ATTR_MAX)
+			continue;	/* longer than we keep: dropped, not cut */
+		struct ikev2_cp_attr *o = &out->attrs[out->n++];
+		o->type = a->type;
+		o->len = a->len;
+		if (a->len)
+			memcpy(o->value, a->value, a->len);
+	}
+}
+
+static void cp_add(struct ikev2_enc *e, const struct ikev2_cp *cp)
+{
+	struct ikev2_cfg_attr attrs[IKEV2_CP_MAX_ATTRS];
+	unsigned n = cp->n < IKEV2_CP_MAX_ATTRS ? cp->n : IKEV2_CP_MAX_ATTRS;
+	for (unsigned i = 0; i < n; i++) {
+		attrs[i].type = cp->attrs[i].type;
+		attrs[i].len = cp->attrs[i].len <= IKEV2_CP_ATTR_MAX ? cp->attrs[i].len : 0;
+		attrs[i].value = attrs[i].len ? cp->attrs[i].value : NULL;
+	}
+	struct ikev2_pl_cp pl = {cp->type, n, attrs};
+	ikev2_enc_cp(e, &pl);
+}
+
+/* The CP of a message (the first one; RFC 7296 allows one), type 0 if none. */
+static void cp_of(const struct ikev2_chain *c, struct ikev2_cp *out)
+{
+	const struct ikev2_payload *p = ikev2_chain_next(c, IKEV2_PL_CP, NULL);
+	if (p)
+		cp_from_pl(&p->u.cp, out);
+	else
+		memset(out, 0, sizeof(*out));
+}
 
 static bool auth_can_start(struct ike_sa *sa, struct ikev2_task *t)
 {
@@ -75,6 +126,8 @@ static int auth_build(struct ike_sa *sa, struct ikev2_task *tt, struct ikev2_enc
 	}
 	if (sa->cfg.ike.send_initial_contact && !have_other_sa(sa))
 		notify_add(e, IKEV2_N_INITIAL_CONTACT, 0, NULL, 0, NULL, 0);
+	if (sa->cfg.cp_out.type)
+		cp_add(e, &sa->cfg.cp_out);
 	t->with_child = sa->cfg.has_child;
 	if (t->with_child) {
 		t->cr.pol = sa->cfg.child;
@@ -133,6 +186,22 @@ static enum task_rc auth_process(struct ike_sa *sa, struct ikev2_task *tt, const
 		exch_flush(sa);
 		exch_queue(sa, task_auth_failed_new());
 		return TASK_DONE;
+	}
+	if (sa->eng->ops.cp_received) {
+		struct ikev2_cp *cp = malloc(sizeof(*cp));
+		struct ikev2_ike_info info;
+		if (!cp)
+			abort();
+		cp_of(c, cp);
+		ike_sa_info(sa, &info);
+		int rc = sa->eng->ops.cp_received(sa->eng->ctx, &info, cp);
+		free(cp);
+		if (rc != 0) {
+			auth_failed_log(sa, "configuration payload refused");
+			exch_flush(sa);
+			exch_queue(sa, task_auth_failed_new());
+			return TASK_DONE;
+		}
 	}
 	ike_sa_set_state(sa, IKEV2_IKE_ESTABLISHED);
 	if (t->with_child) {
@@ -200,6 +269,47 @@ static void initial_contact(struct ike_sa *sa)
 	}
 }
 
+/* A remote-access peer got an address: its IPv4 selectors become it. */
+static void narrow_to_assigned(struct ike_sa *sa, const struct ikev2_cp *reply)
+{
+	if (sa->peer_flexvpn || reply->type != IKEV2_CP_REPLY)
+		return;
+	for (unsigned i = 0; i < reply->n; i++) {
+		const struct ikev2_cp_attr *a = &reply->attrs[i];
+		if (a->type != IKEV2_CFG_INTERNAL_IP4_ADDRESS || a->len != 4)
+			continue;
+		struct ikev2_child_policy *p = &sa->cfg.child;
+		for (unsigned k = 0; k < p->n_ts_remote; k++) {
+			struct ipsec_ts *ts = &p->ts_remote[k];
+			if (ts->family != 4)
+				continue;
+			memcpy(ts->start, a->value, 4);
+			memcpy(ts->end, a->value, 4);
+		}
+		return;
+	}
+}
+
+/* ops.authorize: 0 (reply filled, type 0 for none) or -1 (refused). */
+static int authorize(struct ike_sa *sa, const struct ikev2_chain *c, struct ikev2_cp *reply)
+{
+	struct ikev2_engine *e = sa->eng;
+	memset(reply, 0, sizeof(*reply));
+	if (!e->ops.authorize)
+		return 0;
+	struct ikev2_cp *req = malloc(sizeof(*req));
+	if (!req)
+		abort();
+	cp_of(c, req);
+	struct ikev2_ike_info info;
+	ike_sa_info(sa, &info);
+	int rc = e->ops.authorize(e->ctx, &info, req, reply) == 0 ? 0 : -1;
+	free(req);
+	if (rc != 0)
+		memset(reply, 0, sizeof(*reply));
+	return rc;
+}
+
 int ike_auth_respond(struct ike_sa *sa, const struct msg_in *m, struct ikev2_enc *r)
 {
 	struct ikev2_engine *e = sa->eng;
@@ -210,7 +320,8 @@ int ike_auth_respond(struct ike_sa *sa, const struct msg_in *m, struct ikev2_enc
 		return auth_fail_resp(sa, r, "IDi or AUTH missing");
 	id_from(&sa->peer_id, idi);
 	struct ikev2_peer_config *cfg = calloc(1, sizeof(*cfg));
-	if (!cfg)
+	struct ikev2_cp *reply = calloc(1, sizeof(*reply));
+	if (!cfg || !reply)
 		abort();
 	int rc;
 	if (!e->ops.lookup_peer ||
@@ -229,9 +340,19 @@ int ike_auth_respond(struct ike_sa *sa, const struct msg_in *m, struct ikev2_enc
 		rc = auth_fail_resp(sa, r, "peer AUTH mismatch");
 		goto out;
 	}
+	/* authorization (and the CP reply) before our IDr/AUTH are built;
+	 * the CP follows them in the response */
+	if (authorize(sa, c, reply) != 0) {
+		rc = auth_fail_resp(sa, r, "authorization failed");
+		goto out;
+	}
 	if (add_id_auth(sa, r, IKEV2_PL_IDR, false) != 0) {
 		rc = auth_fail_resp(sa, r, "cannot compute AUTH");
 		goto out;
+	}
+	if (reply->type) {
+		cp_add(r, reply);
+		narrow_to_assigned(sa, reply);
 	}
 	sa->initial_contact_rx = ikev2_chain_notify(c, IKEV2_N_INITIAL_CONTACT) != NULL;
 	if (sa->initial_contact_rx)
@@ -244,5 +365,6 @@ int ike_auth_respond(struct ike_sa *sa, const struct msg_in *m, struct ikev2_enc
 out:
 	crypto_wipe(cfg, sizeof(*cfg));
 	free(cfg);
+	free(reply);
 	return rc;
 }

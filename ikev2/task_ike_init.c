@@ -2,7 +2,8 @@
  * IKE_SA_INIT (RFC 7296 1.2, 2.6, 2.7, 2.23; RFC 7383 2.3).
  *
  * Initiator: SA, KE, Ni, NAT_DETECTION_*, [IKEV2_FRAGMENTATION_SUPPORTED],
- * Cisco vendor IDs.  A COOKIE answer is retried with the cookie first
+ * SIGNATURE_HASH_ALGORITHMS (RFC 7427; the responder answers with it too,
+ * and each side records the peer's list), Cisco vendor IDs.  A COOKIE answer is retried with the cookie first
  * (same SPI and nonce); an INVALID_KE_PAYLOAD answer is retried with the
  * requested group if our proposals allow it.
  *
@@ -59,6 +60,7 @@ static int init_build(struct ike_sa *sa, struct ikev2_task *tt, struct ikev2_enc
 	nat_pl_add(e, sa->spi_i, zero, &sa->local, &sa->remote);
 	if (p->fragmentation)
 		notify_add(e, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, 0, NULL, 0, NULL, 0);
+	sig_hash_pl_add(e);
 	vid_pl_add(sa, e);
 	ike_sa_set_state(sa, IKEV2_IKE_INIT_SENT);
 	return 0;
@@ -155,6 +157,7 @@ static enum task_rc init_process(struct ike_sa *sa, struct ikev2_task *tt, const
 	buf_add(&sa->init_resp, m->raw, m->raw_len);
 	sa->frag_peer = ikev2_chain_notify(c, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
 	vid_parse(sa, c);
+	sig_hash_parse(sa, c);
 	if (nat_check(sa, c, sa->spi_i, sa->spi_r) && (sa->nat_local || sa->nat_remote)) {
 		/* RFC 7296 2.23: continue on the NAT-T port */
 		uint16_t port = sa->eng->set.natt_port;
@@ -311,6 +314,7 @@ void ike_init_respond(struct ikev2_engine *e, const struct ikev2_msg *m,
 	buf_add(&sa->init_req, m->raw, m->raw_len);
 	sa->frag_peer = ikev2_chain_notify(c, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
 	vid_parse(sa, c);
+	sig_hash_parse(sa, c);
 	static const uint8_t zero[8];
 	nat_check(sa, c, sa->spi_i, zero);
 
@@ -325,6 +329,7 @@ void ike_init_respond(struct ikev2_engine *e, const struct ikev2_msg *m,
 	nat_pl_add(&enc, sa->spi_i, sa->spi_r, local, remote);
 	if (sa->cfg.ike.fragmentation && sa->frag_peer)
 		notify_add(&enc, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, 0, NULL, 0, NULL, 0);
+	sig_hash_pl_add(&enc);
 	vid_pl_add(sa, &enc);
 	if (ikev2_enc_finish(&enc, &first) != 0 ||
 	    msg_encode(sa, IKEV2_EXCH_IKE_SA_INIT, true, 0, &chain, first, &sa->resp.pkts) != 0) {

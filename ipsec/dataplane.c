@@ -1,15 +1,20 @@
 #include "ipsec/dataplane.h"
 
 #include <string.h>
-#include <unistd.h>
+
+#include "ipsec/backend_xfrm.h"
 
 static enum dataplane_kind selected = DATAPLANE_NONE;
 
 int dataplane_kernel_has_esp(void)
 {
-	/* esp4 shows up in /sys/module when loaded or built in; XFRM netlink
-	 * alone (as on hosts without ESP) is not enough. */
-	return access("/sys/module/esp4", F_OK) == 0;
+	/* XFRM netlink alone (as on hosts without esp4) is not enough, and
+	 * /sys/module/esp4 exists only once the module was loaded: install a
+	 * real ESP SA in a throw-away network namespace (autoloads esp4). */
+	static int cached = -1;
+	if (cached < 0)
+		cached = xfrm_kernel_esp_works();
+	return cached;
 }
 
 int dataplane_select(const char *name, int offline)

@@ -10,7 +10,8 @@ enum dataplane_kind { DATAPLANE_NONE, DATAPLANE_USERSPACE, DATAPLANE_KERNEL };
 int dataplane_select(const char *name, int offline);
 enum dataplane_kind dataplane_kind(void);
 const char *dataplane_name(void);
-/* Does the running kernel implement ESP (the esp4 module or built-in)? */
+/* Does the running kernel implement ESP?  Probed once by installing a test
+ * SA in a throw-away network namespace (ipsec/backend_xfrm.h). */
 int dataplane_kernel_has_esp(void);
 
 #endif

@@ -20,7 +20,10 @@
  * add_policy, tunnel add, get_spi).
  *
  * Tunnels.  A tunnel is what a TUN device carries: an sVTI interface
- * (Tunnel0, Virtual-Access3) or a GRE tunnel protected in transport mode.
+ * (Tunnel0, Virtual-Access3) or a GRE tunnel (kind USERSPACE_TUNNEL_GRE:
+ * userspace_output() adds the GRE and delivery headers before ESP, in
+ * transport or tunnel mode as the SA was negotiated, and input removes
+ * them, so the TUN sees inner IPv4 packets either way).
  * Its id is chosen by the caller (any non-zero number, e.g. the Linux
  * ifindex of its TUN device).  A tunnel is bound to the CHILD_SAs of one
  * reqid (the engine keeps the reqid across rekeys); outbound traffic of the
@@ -67,8 +70,9 @@
 struct userspace_dp;
 
 /* Room needed in `out` beyond the inner packet by userspace_output():
- * outer IPv6 header + UDP + ESP header, IV, padding, trailer, ICV. */
-#define USERSPACE_MAX_OVERHEAD (40u + ESP_MAX_OVERHEAD)
+ * outer IPv6 header + UDP + ESP header, IV, padding, trailer, ICV, and
+ * for a GRE tunnel its delivery IPv4 and GRE headers (24). */
+#define USERSPACE_MAX_OVERHEAD (40u + ESP_MAX_OVERHEAD + 24u)
 
 /* ------------------------------------------------------------ config */
 
@@ -137,6 +141,15 @@ unsigned userspace_dp_poll(struct userspace_dp *dp);
 /* Outer DF bit ("crypto ipsec df-bit"); zero is the IOS default. */
 enum userspace_df { USERSPACE_DF_COPY = 0, USERSPACE_DF_SET, USERSPACE_DF_CLEAR };
 
+/* What the tunnel's packets are inside ESP. */
+enum userspace_tunnel_kind {
+	USERSPACE_TUNNEL_SVTI = 0,	/* the IP packet itself (tunnel mode) */
+	USERSPACE_TUNNEL_GRE,		/* GRE/IPv4 (RFC 2784, ipsec/gre.h): IPv4
+					 * packets only; transport-mode SA:
+					 * GRE + packet, next header 47; tunnel
+					 * mode: delivery IPv4 + GRE + packet */
+};
+
 struct userspace_tunnel_config {
 	uint16_t mtu;		/* IP MTU of the tunnel ("ip mtu"): larger IPv4
 				 * packets with DF get ICMP "fragmentation
@@ -151,6 +164,11 @@ struct userspace_tunnel_config {
 				 * of ICMP errors (0: the SA's local address) */
 	uint8_t addr6[16];	/* tunnel IPv6 address: source of ICMPv6
 				 * errors (all zero: none are sent) */
+	enum userspace_tunnel_kind kind;
+	uint32_t gre_src, gre_dst;	/* GRE: tunnel source / destination
+					 * (network order) for the delivery
+					 * header and the inbound check; 0: the
+					 * current SA's outer addresses */
 };
 
 /* IOS "show crypto ipsec sa" counters, kept per tunnel (across rekeys) and
@@ -179,6 +197,10 @@ struct userspace_counters {
 	uint64_t mss_clamped;		/* TCP SYNs whose MSS was lowered */
 	uint64_t peer_moved;		/* authentic packets from another outer
 					 * address/port than the SA's peer */
+	uint64_t gre_dropped;		/* GRE tunnel: decrypted packets that were
+					 * not GRE/IPv4 from the peer (short,
+					 * flags, protocol type, addresses), and
+					 * non-IPv4 packets not sent */
 };
 
 /* Add a tunnel (id != 0).  0, -EEXIST, -EINVAL, -ENOMEM. */
@@ -207,9 +229,11 @@ int userspace_tunnel_info(struct userspace_dp *dp, uint32_t id,
 int userspace_tunnel_clear_counters(struct userspace_dp *dp, uint32_t id);
 
 /* Worst-case growth of a packet sent through the tunnel's current SA
- * (outer IP + [UDP] + ESP + IV + padding + ICV), for the auto tunnel MTU:
- * mtu = path MTU - overhead.  With no SA: the overhead of AES-CBC/SHA-512
- * in UDP (the largest).  IPv4 outer unless the SA is IPv6. */
+ * (outer IP + [UDP] + ESP + IV + padding + ICV; GRE tunnels: + 4 for the
+ * GRE header in transport mode, + 24 with the delivery header in tunnel
+ * mode), for the auto tunnel MTU: mtu = path MTU - overhead.  With no SA:
+ * the overhead of AES-CBC/SHA-512 in UDP (the largest; GRE: tunnel mode).
+ * IPv4 outer unless the SA is IPv6. */
 unsigned userspace_tunnel_overhead(struct userspace_dp *dp, uint32_t id);
 
 /* ------------------------------------------------------------ SAs */
@@ -275,6 +299,8 @@ enum userspace_result {
 	USERSPACE_E_TOO_BIG = -7,	/* DF packet over the MTU, no ICMP sent */
 	USERSPACE_E_NOSPACE = -8,	/* out too small */
 	USERSPACE_E_INVAL = -9,
+	USERSPACE_E_GRE = -10,		/* GRE tunnel: not GRE/IPv4 from the peer
+					 * (input), not IPv4 (output): gre_status */
 };
 const char *userspace_strerror(int result);
 
@@ -295,6 +321,7 @@ struct userspace_tx {
 	uint64_t seq;
 	bool mss_clamped;
 	int esp_status;		/* ESP_E_* with USERSPACE_E_ESP */
+	int gre_status;		/* GRE_E_* with USERSPACE_E_GRE */
 };
 
 /* Outcome of userspace_input*(). */
@@ -304,6 +331,8 @@ struct userspace_rx {
 	uint8_t next_header;	/* 4/41 (tunnel mode), or the transport protocol
 				 * (47 for GRE) */
 	bool transport;
+	bool gre;		/* GRE tunnel: the GRE (and delivery) headers were
+				 * removed, off/len is the inner IPv4 packet */
 	uint32_t spi, reqid;
 	uint64_t seq;
 	bool mss_clamped;
@@ -312,6 +341,7 @@ struct userspace_rx {
 	enum esp_rx_kind kind;	/* USERSPACE_NOT_ESP: ESP_RX_IKE (IKE message
 				 * at pkt+off, len) or ESP_RX_KEEPALIVE */
 	int esp_status;		/* ESP_E_* with USERSPACE_E_ESP */
+	int gre_status;		/* GRE_E_* with USERSPACE_E_GRE */
 };
 
 /*
@@ -321,15 +351,19 @@ struct userspace_rx {
  * USERSPACE_MAX_OVERHEAD): the packet to send (USERSPACE_OK) or an ICMP
  * error to write back to the TUN (USERSPACE_ICMP, IPv4 DF packet or IPv6
  * packet bigger than the tunnel MTU).  MSS clamping per the tunnel config.
- * pkt and out must not overlap.
+ * A GRE tunnel (IPv4 packets only) wraps the packet in GRE first: after
+ * the MTU check and MSS clamping, GRE + packet go into a transport-mode
+ * SA (next header 47), delivery header + GRE + packet into a tunnel-mode
+ * one.  pkt and out must not overlap.
  */
 int userspace_output(struct userspace_dp *dp, uint32_t tunnel_id, const uint8_t *pkt,
 		     size_t len, uint8_t *out, size_t out_size, struct userspace_tx *tx);
 
 /*
- * Transport mode (e.g. GRE over IPsec): protect the payload of protocol
- * `proto` (47 for GRE) sent through the tunnel's SA between the SA's outer
- * addresses.  No MTU check or MSS clamping (the GRE layer does those).
+ * Transport mode, generic: protect the payload of protocol `proto` sent
+ * through the tunnel's SA between the SA's outer addresses.  No MTU check
+ * or MSS clamping.  (GRE tunnels need not call this: userspace_output()
+ * does the GRE part.)
  */
 int userspace_output_transport(struct userspace_dp *dp, uint32_t tunnel_id, uint8_t proto,
 			       const uint8_t *payload, size_t len, uint8_t *out,
@@ -341,7 +375,10 @@ int userspace_output_transport(struct userspace_dp *dp, uint32_t tunnel_id, uint
  * socket, IP header stripped); src/dst are the outer addresses (src.port
  * the UDP source port, 0 for raw ESP; may be NULL).  The SA is found by
  * SPI.  On USERSPACE_OK the inner IP packet (tunnel mode) or the transport
- * payload is out[0..rx->len) (rx->off = 0), for the TUN of rx->tunnel_id.
+ * payload is out[0..rx->len) (rx->off = 0), for the TUN of rx->tunnel_id;
+ * for an SA bound to a GRE tunnel it is the IPv4 packet carried in GRE
+ * (rx->gre), after checking the GRE header and, in tunnel mode, that the
+ * delivery header runs from the tunnel destination to its source.
  * out needs len octets.
  */
 int userspace_input(struct userspace_dp *dp, const struct ipsec_addr *src,

@@ -786,7 +786,7 @@ struct ipsec_backend userspace_dp_backend(struct userspace_dp *dp)
 int userspace_tunnel_add(struct userspace_dp *dp, uint32_t id,
 			 const struct userspace_tunnel_config *cfg)
 {
-	if (!dp || id == 0)
+	if (!dp || id == 0 || (cfg && cfg->kind > USERSPACE_TUNNEL_GRE))
 		return -EINVAL;
 	if (us_tunnel_find(dp, id))
 		return -EEXIST;
@@ -897,12 +897,16 @@ unsigned userspace_tunnel_overhead(struct userspace_dp *dp, uint32_t id)
 {
 	struct us_tunnel *t = us_tunnel_find(dp, id);
 	const struct us_sa *s = t && t->rq ? t->rq->out : NULL;
+	bool gre = t && t->cfg.kind == USERSPACE_TUNNEL_GRE;
+	/* GRE: the GRE header, and the delivery IPv4 header in tunnel mode
+	 * (in transport mode it is the outer header) */
+	unsigned g = !gre ? 0 : s && s->mode == IPSEC_SA_TRANSPORT ? 4u : 24u;
 	if (!s)
-		return ESP_IPV4_HDR_LEN + ESP_UDP_HDR_LEN + ESP_HDR_LEN + 16 + 15 + 2 + 32;
+		return ESP_IPV4_HDR_LEN + ESP_UDP_HDR_LEN + ESP_HDR_LEN + 16 + 15 + 2 + 32 + g;
 	unsigned ip = s->key.dst.family == 6 ? 40 : ESP_IPV4_HDR_LEN;
 	unsigned udp = s->encap ? ESP_UDP_HDR_LEN : 0;
 	/* padding: up to align-1 octets beyond the 2-octet trailer */
-	return ip + udp + ESP_HDR_LEN + s->esp.iv_len + (s->esp.align - 1u) + 2u + s->esp.icv_len;
+	return ip + udp + ESP_HDR_LEN + s->esp.iv_len + (s->esp.align - 1u) + 2u + s->esp.icv_len + g;
 }
 
 /* ------------------------------------------------------------ info */

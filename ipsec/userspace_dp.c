@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "ipsec/gre.h"
 #include "ipsec/userspace_int.h"
 
 #define IPPROTO_ICMP_ 1
@@ -518,6 +519,77 @@ static int too_big(struct userspace_dp *dp, struct us_tunnel *tun, const struct 
 	return USERSPACE_ICMP;
 }
 
+/* The tunnel's GRE addresses (network order): configured, else the SA's. */
+static void gre_addrs(const struct us_tunnel *tun, const struct us_sa *sa, bool outbound,
+		      uint32_t *local, uint32_t *peer)
+{
+	const struct ipsec_addr *l = outbound ? &sa->key.src : &sa->key.dst;
+	const struct ipsec_addr *r = outbound ? &sa->key.dst : &sa->key.src;
+	*local = tun->cfg.gre_src;
+	*peer = tun->cfg.gre_dst;
+	if (!*local && l->family == 4)
+		memcpy(local, l->ip, 4);
+	if (!*peer && r->family == 4)
+		memcpy(peer, r->ip, 4);
+}
+
+/* GRE tunnel output: MTU check and MSS clamping on the IPv4 packet, then
+ * GRE (+ delivery header in tunnel mode) built in place where esp_encap()
+ * takes its payload, so the packet is copied once. */
+static int gre_output(struct userspace_dp *dp, struct us_tunnel *tun, struct us_sa *sa,
+		      const struct inner *in, const uint8_t *pkt, uint8_t *out, size_t out_size,
+		      struct userspace_tx *tx)
+{
+	size_t len = in->len;
+	if (in->ver != 4 || sa->key.dst.family != 4) {
+		tun->c.gre_dropped++;
+		tx->gre_status = GRE_E_PROTO;
+		return USERSPACE_E_GRE;
+	}
+	if (tun->cfg.mtu && len > tun->cfg.mtu && in->df)
+		return too_big(dp, tun, sa, in, pkt, out, out_size, tx);
+	bool transport = sa->mode == IPSEC_SA_TRANSPORT;
+	size_t hdr = transport ? GRE_HDR_LEN : GRE_IPV4_OVERHEAD;
+	size_t at = sa->tx_headroom + esp_payload_offset(&sa->esp);
+	if (at + hdr + len > out_size) {
+		CNT(sa, tun, send_errors);
+		CNT(sa, tun, internal_err_send);
+		return USERSPACE_E_NOSPACE;
+	}
+	uint8_t *g = out + at;
+	memcpy(g + hdr, pkt, len);
+	if (tun->cfg.mss4 && in->syn && userspace_clamp_mss(g + hdr, len, tun->cfg.mss4)) {
+		tx->mss_clamped = true;
+		CNT(sa, tun, mss_clamped);
+	}
+	if (transport) {
+		if (!transport_proto_ok(sa, GRE_IP_PROTO)) {
+			CNT(sa, tun, encaps_failed);
+			CNT(sa, tun, send_errors);
+			return USERSPACE_E_SELECTOR;
+		}
+		gre_put_header(g);
+		return encap_send(dp, sa, tun, GRE_IP_PROTO, g, hdr + len, out, out_size, in->df,
+				  in->tos, tx);
+	}
+	struct gre_delivery d = {.tos = in->tos, .df = in->df, .id = dp->ip_id++};
+	gre_addrs(tun, sa, true, &d.src, &d.dst);
+	if (gre_put_ipv4(g, &d, len) != GRE_OK) {
+		CNT(sa, tun, send_errors);
+		CNT(sa, tun, internal_err_send);
+		return USERSPACE_E_NOSPACE;
+	}
+	/* the delivery packet is what the selectors (proto 47, host to host) see */
+	struct us_sel sel = {.family = 4, .src = g + 12, .dst = g + 16, .proto = GRE_IP_PROTO};
+	if (!us_sa_sel_ok(sa, &sel)) {
+		CNT(sa, tun, encaps_failed);
+		CNT(sa, tun, send_errors);
+		return USERSPACE_E_SELECTOR;
+	}
+	return encap_send(dp, sa, tun, ESP_NH_IPV4, g, hdr + len, out, out_size, in->df, in->tos,
+			  tx);
+}
+
 int userspace_output(struct userspace_dp *dp, uint32_t tunnel_id, const uint8_t *pkt,
 		     size_t len, uint8_t *out, size_t out_size, struct userspace_tx *tx)
 {
@@ -560,6 +632,8 @@ int userspace_output(struct userspace_dp *dp, uint32_t tunnel_id, const uint8_t 
 	}
 	tx->spi = sa->key.spi;
 	tx->reqid = sa->reqid;
+	if (tun && tun->cfg.kind == USERSPACE_TUNNEL_GRE)
+		return gre_output(dp, tun, sa, &in, pkt, out, out_size, tx);
 	if (sa->mode != IPSEC_SA_TUNNEL || !us_sa_sel_ok(sa, &in.sel)) {
 		CNT(sa, tun, encaps_failed);
 		CNT(sa, tun, send_errors);
@@ -625,6 +699,51 @@ static bool moved(const struct us_sa *sa, const struct ipsec_addr *src)
 	    memcmp(src->ip, sa->key.src.ip, src->family == 6 ? 16 : 4) != 0)
 		return true;
 	return sa->encap && src->port && sa->encap_sport && src->port != sa->encap_sport;
+}
+
+/* GRE tunnel input, after ESP: check the selectors (tunnel mode: the
+ * delivery packet), strip delivery and GRE headers, clamp the MSS of the
+ * inner IPv4 packet; rx->off/len then locate it in pkt. */
+static int gre_input(struct us_tunnel *tun, struct us_sa *sa, const struct esp_decap_out *d,
+		     uint8_t *pkt, struct userspace_rx *rx)
+{
+	uint8_t *p = pkt + d->off;
+	size_t off = 0, ilen = 0;
+	int rc;
+	if (sa->mode == IPSEC_SA_TRANSPORT) {
+		if (d->next_header != GRE_IP_PROTO || !transport_proto_ok(sa, d->next_header)) {
+			CNT(sa, tun, invalid_prot);
+			CNT(sa, tun, recv_errors);
+			return USERSPACE_E_SELECTOR;
+		}
+		rc = gre_decap(p, d->len, &off, &ilen);
+	} else {
+		struct inner in;
+		if (!parse_inner(p, d->len, &in) || !us_sa_sel_ok(sa, &in.sel)) {
+			CNT(sa, tun, invalid_identity);
+			CNT(sa, tun, recv_errors);
+			return USERSPACE_E_SELECTOR;
+		}
+		uint32_t local, peer;
+		gre_addrs(tun, sa, false, &local, &peer);
+		rc = gre_decap_ipv4(p, d->len, peer, local, &off, &ilen);
+	}
+	if (rc != GRE_OK) {
+		/* authentic ESP (counted as decapsulated), but not our GRE */
+		CNT(sa, tun, pkts_decaps);
+		CNT_ADD(sa, tun, bytes_decaps, d->len);
+		CNT(sa, tun, gre_dropped);
+		rx->gre_status = rc;
+		return USERSPACE_E_GRE;
+	}
+	rx->gre = true;
+	rx->off = d->off + off;
+	rx->len = ilen;
+	if (tun->cfg.mss4 && userspace_clamp_mss(pkt + rx->off, ilen, tun->cfg.mss4)) {
+		rx->mss_clamped = true;
+		CNT(sa, tun, mss_clamped);
+	}
+	return USERSPACE_OK;
 }
 
 int userspace_input_inplace(struct userspace_dp *dp, const struct ipsec_addr *src,
@@ -712,7 +831,11 @@ int userspace_input_inplace(struct userspace_dp *dp, const struct ipsec_addr *sr
 	rx->next_header = d.next_header;
 	rx->seq = d.seq;
 	uint8_t *inner = pkt + d.off;
-	if (sa->mode == IPSEC_SA_TUNNEL) {
+	if (tun && tun->cfg.kind == USERSPACE_TUNNEL_GRE) {
+		int g = gre_input(tun, sa, &d, pkt, rx);
+		if (g != USERSPACE_OK)
+			return g;
+	} else if (sa->mode == IPSEC_SA_TUNNEL) {
 		struct inner in;
 		if (!parse_inner(inner, d.len, &in) || !us_sa_sel_ok(sa, &in.sel)) {
 			CNT(sa, tun, invalid_identity);
@@ -807,7 +930,7 @@ int userspace_input_ipv4(struct userspace_dp *dp, uint8_t *pkt, size_t len,
 	int rc = userspace_input_inplace(dp, &s, &d, pkt + r.esp_off, r.esp_len, rx);
 	if (rc == USERSPACE_OK || rc == USERSPACE_NOT_ESP) {
 		rx->off += r.esp_off;
-		if (rc == USERSPACE_OK && !rx->transport)
+		if (rc == USERSPACE_OK && (!rx->transport || rx->gre))
 			ecn_decap(pkt[1], pkt + rx->off, rx->len);
 	}
 	return rc;
@@ -828,6 +951,7 @@ const char *userspace_strerror(int result)
 	case USERSPACE_E_TOO_BIG: return "packet too big";
 	case USERSPACE_E_NOSPACE: return "buffer too small";
 	case USERSPACE_E_INVAL: return "invalid argument";
+	case USERSPACE_E_GRE: return "not a GRE/IPv4 packet of the tunnel";
 	}
 	return "unknown";
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tunnel/config_internal.h"
+#include "tunnel/dynroute.h"
 
 enum { MAX_PATHS = 16 };
 
@@ -90,6 +91,36 @@ static const struct rib_entry *lookup(const struct rib *r, uint32_t addr, uint32
 	return best;
 }
 
+/* Session routes (tunnel/dynroute.h): static routes through their
+ * interface while it is up, e.g. "S 198.18.0.10 is directly connected,
+ * Virtual-Access1"; a lower distance replaces, an equal one adds a path. */
+static void add_dynroutes(struct rib *r)
+{
+	for (unsigned i = 0; i < tunnel_dynroute_count(); i++) {
+		const struct tunnel_dynroute *d = tunnel_dynroute_at(i);
+		const struct tunnel_ifconf *ic = tunnel_if_find(d->ifname);
+		if (!ic || !tunnel_if_line_up(ic))
+			continue;
+		uint32_t net = ntohl(d->prefix.s_addr);
+		int dist = (int)d->distance;
+		struct rib_entry *e = rib_find(r, net, (int)d->plen);
+		if (e && (e->code != 'S' || e->distance < dist))
+			continue;
+		if (e && e->distance > dist) {
+			e->n_paths = 0;
+			e->distance = dist;
+		}
+		if (!e)
+			e = rib_add(r, 'S', net, (int)d->plen, dist);
+		if (e->n_paths < MAX_PATHS) {
+			struct path *p = &e->paths[e->n_paths++];
+			p->has_nh = d->nexthop.s_addr != 0;
+			p->nh = d->nexthop;
+			snprintf(p->ifname, sizeof p->ifname, "%s", d->ifname);
+		}
+	}
+}
+
 static void build(struct rib *r, const char *vrf)
 {
 	memset(r, 0, sizeof *r);
@@ -152,6 +183,8 @@ static void build(struct rib *r, const char *vrf)
 		}
 	}
 	free(done);
+	if (!vrf[0])
+		add_dynroutes(r);
 }
 
 static int classful_plen(uint32_t a)

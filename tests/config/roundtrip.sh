@@ -5,7 +5,7 @@ set -eu
 IKESH=$1; top=$2; . "$top/tests/config/lib.inc"
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 n=0
-for f in "$top"/examples/*.cfg "$top"/examples/startup-config; do
+for f in "$top"/examples/*.cfg "$top"/examples/lab/*.cfg "$top"/examples/startup-config; do
 	[ -f "$f" ] || continue
 	n=$((n + 1))
 	name=$(basename "$f")

@@ -269,3 +269,26 @@ both_sides_up() {
 	[ -n "$spis" ] || return 1
 	ik_child_has_spis "$ik" "$swip" "${spis#* } ${spis% *}"
 }
+
+# ik_ipsec_counter NODE FIELD [INTERFACE]: a counter of the interface
+# (Tunnel0) from `show crypto ipsec sa interface ...`, FIELD as printed
+# after "#pkts " (encaps, decaps, ...); asked again if the vty answer had
+# none; 0 when there is none at all
+ik_ipsec_counter() {
+	local i v
+	for i in 1 2 3; do
+		v=$(ik "$1" "show crypto ipsec sa interface ${3:-Tunnel0}" |
+			awk -v f="#pkts $2:" '{ i = index($0, f); if (i) { s = substr($0, i + length(f)); sub(/^ */, "", s); sub(/[^0-9].*/, "", s); print s; exit } }') || v=""
+		[ -n "$v" ] && break
+		scn_log "ik_ipsec_counter $1 $2: no answer (try $i)"
+		sleep 0.2
+	done
+	echo "${v:-0}"
+}
+
+# ik_out_spi NODE [INTERFACE]: the current outbound SPI (0xHEX) of the
+# interface (Tunnel0) from `show crypto ipsec sa interface ...`
+ik_out_spi() {
+	ik "$1" "show crypto ipsec sa interface ${2:-Tunnel0}" |
+		sed -n 's/^ *current outbound spi: \(0x[0-9A-F]*\)(.*$/\1/p' | head -n1
+}

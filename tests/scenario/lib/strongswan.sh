@@ -349,3 +349,16 @@ sw_suite_esp_algs() {
 	cbc128) echo ESP:AES_CBC-128/HMAC_SHA1_96 ;;
 	esac
 }
+
+# sw_child_counters NODE CHILD-NAME: "IN-BYTES IN-PACKETS OUT-BYTES
+# OUT-PACKETS" of the newest INSTALLED CHILD_SA, from swanctl --list-sas
+#   in  c6b8a3a9 (-|0x00000000),   1680 bytes,    20 packets,     0s ago
+# (bytes are inner octets, like ikesh's; 0 when a line has no counters)
+sw_child_counters() {
+	sw "$1" --list-sas 2>/dev/null | awk -v n="$2" '
+		function num(w,   i) { for (i = 1; i <= NF; i++) if ($(i + 1) ~ "^" w) { v = $i; gsub(/[^0-9]/, "", v); return v + 0 } return 0 }
+		/^  [^ ][^ ]*: #[0-9]+, reqid / { c = $1; sub(/:$/, "", c); inst = (c == n && $5 == "INSTALLED,"); next }
+		inst && /^    in  [0-9a-f]+/ { ib = num("bytes"); ip = num("packets"); next }
+		inst && /^    out [0-9a-f]+/ { ob = num("bytes"); op = num("packets"); r = ib " " ip " " ob " " op; next }
+		END { print (r == "" ? "0 0 0 0" : r) }'
+}

@@ -1,0 +1,256 @@
+#!/bin/bash
+# Two ikesh routers with the kernel XFRM data plane (--dataplane kernel),
+# LAN to LAN through an sVTI.  Runs INSIDE the test VM (tests/vm/run.sh boots
+# it: this needs a kernel with ESP and xfrm interfaces), as root:
+#
+#   lanA 198.51.100.2 -- 198.51.100.1 A 192.0.2.1 ==wan== 192.0.2.2 B 203.0.113.1 -- 203.0.113.2 lanB
+#                                     Tunnel0 198.18.0.1/30  <->  198.18.0.2/30 Tunnel0
+#                                     (xfrm interface Tu0, if_id 1)
+#
+# Checks: IKE and the tunnel come up; Tu0 is an xfrm interface with the
+# tunnel address and the route; ip xfrm state/policy hold the SAs and the
+# policies with if_id 1; pings both ways; the per-SA counters of `show crypto
+# engine connections active` grow with the pings, agree between the routers
+# and with `ip -s xfrm state`; a TCP transfer arrives intact; `clear crypto
+# sa` gives new SPIs and traffic resumes; a volume lifetime (2560 KB) makes
+# the kernel report a soft expiry (XFRM_MSG_EXPIRE) and the CHILD_SA is
+# rekeyed during a transfer; ikesh's exit removes Tu0, the SAs and policies.
+#
+# Usage: kernel_dataplane.sh IKESH SOURCE-DIR [LOG-DIR]
+set -u
+IKESH=$1
+SRC=$2
+LOGS=${3:-$(mktemp -d /tmp/ikvm.XXXXXX)}
+mkdir -p "$LOGS"
+# vty sockets on a local file system (the log dir may be a 9p share)
+SOCKS=$(mktemp -d /run/ikvm.XXXXXX 2>/dev/null || mktemp -d /tmp/ikvm-sock.XXXXXX)
+P=ikvm
+FAILS=0
+PIDS=()
+T0=$(date +%s)
+
+log() { echo "[$(($(date +%s) - T0))s] $*"; }
+ok() { log "ok   - $*"; }
+bad() { log "FAIL - $*"; FAILS=$((FAILS + 1)); }
+check() { # DESCRIPTION COMMAND...
+	local d=$1
+	shift
+	if ("$@") >/dev/null 2>&1; then ok "$d"; else bad "$d"; fi
+}
+# wait_until SECONDS COMMAND...: poll every 0.3 s
+wait_until() {
+	local end=$(($(date +%s) + $1))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.3
+	done
+}
+nsx() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
+
+# diag NAME: the routers' kernel and IKE state into LOGS/NAME-NODE.txt
+diag() {
+	local n
+	for n in a b; do
+		{
+			echo "== ip -s xfrm state"; nsx $n ip -s xfrm state
+			echo "== ip xfrm policy"; nsx $n ip xfrm policy
+			echo "== ip -d link / route"; nsx $n ip -d link show; nsx $n ip route
+			ik $n "show crypto engine connections active" "show crypto engine brief" \
+				"show crypto ikev2 sa detailed" "show logging"
+		} >"$LOGS/$1-$n.txt" 2>&1
+	done
+}
+
+cleanup() {
+	local p
+	[ "$FAILS" = 0 ] || diag failed
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	for p in a b la lb; do ip netns del "$P-$p" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------- topology
+sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+for n in a b la lb; do
+	ip netns add "$P-$n"
+	ip -n "$P-$n" link set lo up
+done
+ip link add wan0 netns "$P-a" type veth peer name wan0 netns "$P-b"
+ip -n "$P-a" addr add 192.0.2.1/24 dev wan0
+ip -n "$P-b" addr add 192.0.2.2/24 dev wan0
+lan() { # ROUTER HOST HOST-ADDR ROUTER-ADDR
+	ip link add eth0 netns "$P-$2" type veth peer name lan0 netns "$P-$1"
+	ip -n "$P-$2" addr add "$3/24" dev eth0
+	ip -n "$P-$1" addr add "$4/24" dev lan0
+	ip -n "$P-$2" link set eth0 up
+	ip -n "$P-$1" link set lan0 up
+	ip -n "$P-$2" route add default via "$4"
+}
+lan a la 198.51.100.2 198.51.100.1
+lan b lb 203.0.113.2 203.0.113.1
+for n in a b; do
+	ip -n "$P-$n" link set wan0 up
+	nsx $n sysctl -qw net.ipv4.ip_forward=1
+done
+wait_until 10 nsx a ping -c1 -W1 192.0.2.2 || bad "topology: A cannot reach B"
+
+# ---------------------------------------------------------------- routers
+render() { # NODE OUT
+	if [ "$1" = a ]; then
+		set -- "$2" RA 192.0.2.1 192.0.2.2 198.51.100.1 198.18.0.1 203.0.113.0
+	else
+		set -- "$2" RB 192.0.2.2 192.0.2.1 203.0.113.1 198.18.0.2 198.51.100.0
+	fi
+	{ echo "do debug crypto ikev2"; sed -e "s/@HOST@/$2/" -e "s/@LOCAL@/$3/" -e "s/@PEER@/$4/" -e "s/@LAN@/$5/" \
+		-e "s/@TUNADDR@/$6/" -e "s/@REMOTE_LAN@/$7/" -e "s/@IKE_ENCR@/aes-gcm-128/" \
+		-e "/@IKE_INTEG@/d" -e "s/@TRANSFORM@/esp-gcm 128/" -e "/@IPSEC_EXTRA@/d" \
+		"$SRC/tests/vm/router.cfg"; } >"$1"
+}
+ik() { # NODE CMD...: one vty batch
+	local n=$1 c args=()
+	shift
+	for c in "$@"; do args+=(-c "$c"); done
+	timeout 30 "$IKESH" "${args[@]}" --socket "$SOCKS/$n.sock" 2>&1 | tee -a "$LOGS/$n-cli.log"
+}
+start() { # NODE
+	render "$1" "$LOGS/$1.cfg"
+	rm -f "$SOCKS/$1.sock"
+	ip netns exec "$P-$1" "$IKESH" -f "$LOGS/$1.cfg" --no-console --socket "$SOCKS/$1.sock" \
+		--dataplane kernel </dev/null >>"$LOGS/$1.log" 2>&1 &
+	PIDS+=($!)
+	eval "PID_$1=$!"
+	wait_until 20 test -S "$SOCKS/$1.sock" || bad "ikesh on $1 did not open its vty socket"
+}
+tunnel_up() {
+	ik "$1" "show interfaces Tunnel0" | grep -q 'Tunnel0 is up, line protocol is up' &&
+		nsx "$1" ip link show Tu0 | grep -qE '<[^>]*\bUP\b'
+}
+ping_ok() { nsx "$1" ping -c "${3:-1}" -i 0.2 -W 2 "$2"; }
+
+start a
+start b
+if wait_until 60 tunnel_up a && wait_until 20 tunnel_up b; then
+	ok "IKE up, Tunnel0 up on both routers (kernel data plane)"
+else
+	bad "Tunnel0 not up within 80 s"
+	ik a "show crypto ikev2 sa" "show logging"
+	exit 1
+fi
+
+check "show crypto engine brief names the kernel XFRM engine" \
+	eval 'ik a "show crypto engine brief" | grep -q "crypto engine name:  Linux kernel XFRM"'
+check "Tu0 is an xfrm interface with if_id 1" \
+	eval 'nsx a ip -d link show Tu0 | grep -qE "xfrm .*if_id 0x1"'
+check "Tu0 has 198.18.0.1/30" eval 'nsx a ip -o addr show dev Tu0 | grep -q "inet 198.18.0.1/30"'
+check "A routes 203.0.113.0/24 through Tu0" eval 'nsx a ip route show 203.0.113.0/24 | grep -q "dev Tu0"'
+check "ip xfrm state on A: 2 ESP SAs with if_id 1" \
+	eval '[ "$(nsx a ip xfrm state | grep -c "^src 192.0.2")" = 2 ] &&
+	      [ "$(nsx a ip xfrm state | grep -c "if_id 0x1")" = 2 ] &&
+	      nsx a ip xfrm state | grep -q "rfc4106(gcm(aes))"'
+check "ip xfrm policy on A: in/out/fwd with if_id 1" \
+	eval 'for d in in out fwd; do nsx a ip xfrm policy | grep -A3 "dir $d" | grep -q "if_id 0x1" || exit 1; done'
+
+# ---- pings, counters
+# conn_sum NODE COLUMN: sum of "Encrypt" (4) or "Decrypt" (5) over the SAs
+conn_sum() {
+	ik "$1" "show crypto engine connections active" |
+		awk -v c="$2" '$2 == "IPsec" { s += $c } END { print s + 0 }'
+}
+# xfrm_pkts NODE DIR: packets of the SAs from (out) / to (in) the node
+xfrm_pkts() {
+	local me
+	me=$([ "$1" = a ] && echo 192.0.2.1 || echo 192.0.2.2)
+	nsx "$1" ip -s xfrm state | awk -v me="$me" -v dir="$2" '
+		/^src / { mine = (dir == "out" ? $2 == me : $4 == me) }
+		mine && /^ *[0-9]+\(bytes\), [0-9]+\(packets\)/ { sub(/\(packets\).*/, "", $2); s += $2 }
+		END { print s + 0 }'
+}
+diag up
+wait_until 10 ping_ok la 203.0.113.2 || true
+enc_a0=$(conn_sum a 4)
+check "ping lanA -> lanB (20)" nsx la ping -c 20 -i 0.05 -W 2 -q 203.0.113.2
+check "ping lanB -> lanA (20)" nsx lb ping -c 20 -i 0.05 -W 2 -q 198.51.100.2
+check "ping tunnel address A -> B" ping_ok a 198.18.0.2
+enc_a=$(conn_sum a 4) dec_a=$(conn_sum a 5) enc_b=$(conn_sum b 4) dec_b=$(conn_sum b 5)
+xo_a=$(xfrm_pkts a out) xi_b=$(xfrm_pkts b in)
+log "A encrypt $enc_a0 -> $enc_a decrypt $dec_a; B encrypt $enc_b decrypt $dec_b; ip -s xfrm: A out $xo_a, B in $xi_b"
+check "A's encrypt counter grew by >= 41 and equals B's decrypt (+-2)" \
+	eval '[ $((enc_a - enc_a0)) -ge 41 ] && [ $(( (enc_a - dec_b) * (enc_a - dec_b) )) -le 4 ]'
+check "B's encrypt counter equals A's decrypt (+-2), >= 40" \
+	eval '[ "$enc_b" -ge 40 ] && [ $(( (enc_b - dec_a) * (enc_b - dec_a) )) -le 4 ]'
+check "the counters are the kernel's (ip -s xfrm state: A out $xo_a, B in $xi_b)" \
+	eval '[ $(( (enc_a - xo_a) * (enc_a - xo_a) )) -le 4 ] && [ $(( (dec_b - xi_b) * (dec_b - xi_b) )) -le 4 ]'
+ik a "show crypto engine connections active" >/dev/null
+
+# ---- TCP through the tunnel
+PORT=5201
+tcp_xfer() { # FROM TO TO-ADDR SIZE: "OK ..." when the sink got exactly what was sent
+	local from=$1 to=$2 addr=$3 size=$4 sent got pid
+	PORT=$((PORT + 1))
+	nsx "$to" python3 -c '
+import hashlib, socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(1); s.settimeout(120)
+c, _ = s.accept(); c.settimeout(120); h = hashlib.sha256(); n = 0
+while True:
+    b = c.recv(1 << 16)
+    if not b: break
+    h.update(b); n += len(b)
+print(n, h.hexdigest())' "$addr" "$PORT" >"$LOGS/sink.out" 2>&1 &
+	pid=$!
+	sent=$(nsx "$from" python3 -c '
+import hashlib, os, socket, sys, time
+n = int(sys.argv[3]); data = os.urandom(n)
+for _ in range(100):
+    try:
+        s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10); break
+    except OSError: time.sleep(0.1)
+else: sys.exit("cannot connect")
+s.settimeout(120); s.sendall(data); s.shutdown(socket.SHUT_WR); s.recv(1); s.close()
+print(n, hashlib.sha256(data).hexdigest())' "$addr" "$PORT" "$size" 2>&1)
+	wait "$pid"
+	got=$(cat "$LOGS/sink.out")
+	if [ -n "$got" ] && [ "$sent" = "$got" ]; then echo "OK $got"; else echo "BAD sent '$sent' got '$got'"; fi
+}
+r=$(tcp_xfer la lb 203.0.113.2 $((2 * 1024 * 1024)))
+log "TCP lanA -> lanB: $r"
+check "2 MiB TCP lanA -> lanB intact (sha256)" eval '[ "${r%% *}" = OK ]'
+
+# ---- clear crypto sa: new SAs, traffic resumes
+spis() { nsx "$1" ip xfrm state | awk '/proto esp spi/ { print $4 }' | sort | tr '\n' ' '; }
+spi0=$(spis a)
+for n in a b; do
+	ik $n "configure terminal" "crypto ipsec profile VTI" \
+		"set security-association lifetime kilobytes 2560" "end" >/dev/null
+done
+ik a "clear crypto sa" >/dev/null
+new_sas() { [ "$(spis a)" != "$spi0" ] && [ -n "$(spis a)" ] && ping_ok la 203.0.113.2; }
+check "clear crypto sa: new SPIs ($spi0-> $(spis a)), ping again" wait_until 30 new_sas
+check "the old SAs are gone from the kernel" \
+	eval 'for s in $spi0; do nsx a ip xfrm state | grep -q "spi $s" && exit 1; done; exit 0'
+
+# ---- volume lifetime: the kernel's soft expiry starts a rekey
+spi1=$(spis a)
+r=$(tcp_xfer la lb 203.0.113.2 $((4 * 1024 * 1024)))
+log "TCP 4 MiB across the rekey: $r"
+check "4 MiB TCP across the volume rekey intact" eval '[ "${r%% *}" = OK ]'
+rekeyed() { [ "$(spis a)" != "$spi1" ] && ping_ok la 203.0.113.2; }
+check "soft expiry (2560 KB) rekeyed the CHILD_SA: SPIs $spi1-> $(spis a)" wait_until 30 rekeyed
+check "show crypto engine brief counted the kernel's soft expiry events" \
+	eval '{ ik a "show crypto engine brief"; ik b "show crypto engine brief"; } |
+	      grep -qE "Expiry events \(s/h\):  [1-9]"'
+check "no data-plane errors logged (show logging)" \
+	eval '! { ik a "show logging"; ik b "show logging"; } | grep -q "IPSEC-3-DATAPLANE"'
+
+# ---- exit removes what ikesh installed
+kill "$PID_a" "$PID_b"
+wait "$PID_a" "$PID_b" 2>/dev/null
+PIDS=()
+check "ikesh exit removes Tu0" eval '! nsx a ip link show Tu0'
+check "ikesh exit removes the SAs and policies" \
+	eval '[ -z "$(nsx a ip xfrm state)" ] && [ -z "$(nsx a ip xfrm policy)" ] && [ -z "$(nsx b ip xfrm state)" ]'
+
+log "RESULT: $([ $FAILS = 0 ] && echo "ALL PASSED" || echo "$FAILS FAILURE(S)") (logs: $LOGS)"
+[ $FAILS = 0 ]
