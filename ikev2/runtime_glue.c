@@ -460,11 +460,18 @@ static int child_from_ipsec_profile(const char *name, struct ikev2_child_policy 
 }
 
 /* The selectors and mode of a tunnel's CHILD_SA (initiator side). */
+/* sVTI: any/any in tunnel mode.  GRE over IPsec: protocol 47 between the
+ * tunnel endpoints, in transport mode (USE_TRANSPORT_MODE) when the IPsec
+ * profile's first transform set says "mode transport", else tunnel mode, as
+ * IOS does. */
 static void child_selectors(struct ikev2_child_policy *cp, enum ikev2_glue_child_kind kind,
-			    const struct ipsec_addr *local, const struct ipsec_addr *remote)
+			    const struct ipsec_child_policy *ip, const struct ipsec_addr *local,
+			    const struct ipsec_addr *remote)
 {
 	if (kind == IKEV2_GLUE_CHILD_GRE) {
-		cp->mode = IPSEC_SA_TRANSPORT;
+		cp->mode = ip->n_proposals > 0 && ip->proposals[0].mode == IPSEC_MODE_TRANSPORT
+				   ? IPSEC_SA_TRANSPORT
+				   : IPSEC_SA_TUNNEL;
 		ts_host(&cp->ts_local[0], local, 47);
 		ts_host(&cp->ts_remote[0], remote, 47);
 	} else {
@@ -533,7 +540,7 @@ int ikev2_glue_initiator_config(const struct ikev2_glue_tunnel *t, struct ikev2_
 		return -1;
 	if (child_from_ipsec_profile(t->ipsec_profile, &out->child, why, whylen) != 0)
 		return -1;
-	child_selectors(&out->child, t->kind, &t->local, &t->remote);
+	child_selectors(&out->child, t->kind, &ip, &t->local, &t->remote);
 	out->has_child = true;
 	return 0;
 }

@@ -30,7 +30,6 @@
 #include "ikev2/runtime.h"
 #include "ikev2/runtime_cp_client.h"
 #include "ikev2/runtime_glue.h"
-#include "ipsec/config.h"
 #include "lib/log.h"
 #include "tunnel/tunnel.h"
 
@@ -321,19 +320,6 @@ static void lost_sa(struct rt_tun *t, uint64_t now)
 	t->next_try = now + backoff_ms(t->failures);
 }
 
-/* GRE over IPsec: as IOS, transport mode (USE_TRANSPORT_MODE) when the
- * profile's first transform set says "mode transport", else tunnel mode;
- * the selectors stay protocol 47 between the tunnel endpoints. */
-static void gre_child_mode(const struct rt_tun *t, struct ikev2_peer_config *cfg)
-{
-	struct ipsec_child_policy ip;
-	if (t->key.kind != IKEV2_GLUE_CHILD_GRE ||
-	    ipsec_profile_resolve(t->key.ipsec_profile, &ip) != 0 || ip.n_proposals < 1)
-		return;
-	cfg->child.mode = ip.proposals[0].mode == IPSEC_MODE_TRANSPORT ? IPSEC_SA_TRANSPORT
-									: IPSEC_SA_TUNNEL;
-}
-
 static void try_initiate(struct ikev2_engine *e, struct rt_tun *t, uint64_t now)
 {
 	struct ikev2_peer_config *cfg = calloc(1, sizeof(*cfg));
@@ -354,7 +340,6 @@ static void try_initiate(struct ikev2_engine *e, struct rt_tun *t, uint64_t now)
 		free(cfg);
 		return;
 	}
-	gre_child_mode(t, cfg);
 	add_cp(t, cfg);
 	bool with_cp = cfg->cp_out.type != 0;
 	uint64_t id = ikev2_engine_initiate(e, cfg, &t->key.local, &t->key.remote);
