@@ -233,7 +233,7 @@ int fvc_select(struct fvc *c, uint64_t now, fvc_resolve_fn resolve, void *arg,
 			c->cur = 0;
 		struct fvc_peer *p = &c->peers[c->cur];
 		if (!fvc_possible(c, c->cur)) {
-			snprintf(c->why, sizeof(c->why), "peer %s is not a possible peer (track %d)",
+			snprintf(c->why, sizeof(c->why), "peer %.100s is not a possible peer (track %d)",
 				 p->name, p->track);
 			advance(c, now);
 			continue;
@@ -241,7 +241,7 @@ int fvc_select(struct fvc *c, uint64_t now, fvc_resolve_fn resolve, void *arg,
 		if (p->is_name) {
 			struct in_addr a;
 			if (!resolve || resolve(arg, p->name, &a) != 0) {
-				snprintf(c->why, sizeof(c->why), "cannot resolve %s", p->name);
+				snprintf(c->why, sizeof(c->why), "cannot resolve %.140s", p->name);
 				advance(c, now);
 				continue;
 			}

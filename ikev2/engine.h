@@ -265,6 +265,18 @@ struct ikev2_engine_ops {
 	 * the responder sent none), before the IKE SA is reported UP.
 	 * Return -1 to refuse it (the IKE SA is then deleted). */
 	int (*cp_received)(void *ctx, const struct ikev2_ike_info *info, const struct ikev2_cp *cp);
+	/* Optional: a CP in an INFORMATIONAL exchange on an established IKE
+	 * SA (IOS "config-exchange set": CFG_SET -> CFG_ACK after IKE_AUTH).
+	 * Either role of the IKE SA may send one (ikev2_engine_send_cp).
+	 *   - reply != NULL: the peer's request carried the CP req; fill
+	 *     *reply (CFG_ACK listing the accepted attribute types; type 0:
+	 *     answer without CP) and return 0.  -1 also answers without CP;
+	 *     the IKE SA stays either way.
+	 *   - reply == NULL: req is the peer's answer to our
+	 *     ikev2_engine_send_cp (its CFG_ACK; type 0 when the answer had
+	 *     no CP); the return value is ignored. */
+	int (*cp_informational)(void *ctx, const struct ikev2_ike_info *info,
+				const struct ikev2_cp *req, struct ikev2_cp *reply);
 	/* Optional notifications. */
 	void (*ike_event)(void *ctx, const struct ikev2_ike_info *info, enum ikev2_event ev);
 	void (*child_event)(void *ctx, const struct ikev2_child_info *info, enum ikev2_event ev);
@@ -328,6 +340,13 @@ int ikev2_engine_rekey_child(struct ikev2_engine *e, uint64_t child_id);
 int ikev2_engine_rekey_ike(struct ikev2_engine *e, uint64_t ike_id);
 int ikev2_engine_delete_child(struct ikev2_engine *e, uint64_t child_id);
 int ikev2_engine_delete_ike(struct ikev2_engine *e, uint64_t ike_id);
+/* Send cp (usually a CFG_SET) in an INFORMATIONAL request on the IKE SA;
+ * the answer goes to ops.cp_informational with reply NULL.  Queued like
+ * the other exchanges (runs once the SA is established); may be called
+ * from an ike_event callback (e.g. on UP).  No answer after all
+ * retransmissions: the peer is dead (IKEV2_EV_PEER_DEAD).  0, -EINVAL
+ * (cp NULL or type 0), -ENOENT (no such SA, or it is being deleted). */
+int ikev2_engine_send_cp(struct ikev2_engine *e, uint64_t ike_id, const struct ikev2_cp *cp);
 /* On-demand liveness check: an empty INFORMATIONAL request. */
 int ikev2_engine_dpd(struct ikev2_engine *e, uint64_t ike_id);
 /* Data-plane lifetime events for an inbound SPI: soft -> rekey, hard ->

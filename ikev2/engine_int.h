@@ -139,10 +139,20 @@ struct ikev2_task *task_delete_child_new(uint64_t child_id);
 struct ikev2_task *task_delete_ike_new(void);
 struct ikev2_task *task_dpd_new(void);
 struct ikev2_task *task_auth_failed_new(void);
+struct ikev2_task *task_cp_set_new(const struct ikev2_cp *cp);
 extern const struct task_ops task_dpd_ops, task_delete_ike_ops, task_ike_rekey_ops,
 	task_child_rekey_ops;
 /* DPD: a DPD request uses the profile's retry interval (exchange.c). */
 bool task_is_dpd(const struct ikev2_task *t);
+
+/* ---- configuration payload (task_ike_auth.c: engine form <-> codec) */
+
+/* The CP of a message (the first one; RFC 7296 allows one), type 0 if none. */
+void cp_of(const struct ikev2_chain *c, struct ikev2_cp *out);
+void cp_add(struct ikev2_enc *e, const struct ikev2_cp *cp);
+/* INFORMATIONAL responder (task_cp_set.c): a CP in the request goes to
+ * ops.cp_informational and its reply is added to the response r. */
+void cp_info_respond(struct ike_sa *sa, const struct ikev2_chain *c, struct ikev2_enc *r);
 
 /* ---- msg_protect.c: headers, SK protection, sending */
 

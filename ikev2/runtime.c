@@ -273,6 +273,13 @@ static int op_cp_received(void *ctx, const struct ikev2_ike_info *info, const st
 	return ikev2_rt_cp_received(info, cp);
 }
 
+static int op_cp_informational(void *ctx, const struct ikev2_ike_info *info,
+			       const struct ikev2_cp *req, struct ikev2_cp *reply)
+{
+	(void)ctx;
+	return ikev2_rt_cp_informational(info, req, reply);
+}
+
 static void op_child_event(void *ctx, const struct ikev2_child_info *info, enum ikev2_event ev)
 {
 	(void)ctx;
@@ -323,6 +330,7 @@ int ikev2_runtime_start(const struct ikev2_runtime_env *env)
 		.child_event = op_child_event,
 		.authorize = op_authorize,
 		.cp_received = op_cp_received,
+		.cp_informational = op_cp_informational,
 	};
 	struct ikev2_engine_settings set;
 	if (rt.env.settings)

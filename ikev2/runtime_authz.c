@@ -10,6 +10,7 @@
 
 #include "flexvpn/server_authz.h"
 #include "ikev2/config.h"
+#include "ikev2/runtime_cp_client.h"
 #include "ikev2/runtime_glue.h"
 #include "ikev2/runtime_session.h"
 #include "lib/array.h"
@@ -194,6 +195,14 @@ int ikev2_rt_authorize(const struct ikev2_ike_info *info, const struct ikev2_cp 
 		};
 		in.have_if_addr = template_addr(prof, &in.if_addr);
 		flexvpn_cp_reply(&in, reply);
+		/* a peer that puts its own subnets (valued INTERNAL_IP4_SUBNET)
+		 * into the request: taken as if it had sent them in a CFG_SET */
+		struct flexvpn_route4 own[IKEV2_FV_MAX_SUBNETS];
+		int n_own = flexvpn_cp_subnets(req, own, IKEV2_FV_MAX_SUBNETS);
+		if (n_own > 0 && prof->config_set_accept) {
+			memcpy(s->subnets, own, sizeof(own[0]) * (size_t)n_own);
+			s->n_subnets = n_own;
+		}
 	} else if (req->type == IKEV2_CP_SET && prof->config_set_accept) {
 		s->n_subnets = flexvpn_cp_subnets(req, s->subnets, IKEV2_FV_MAX_SUBNETS);
 		ack_of(req, reply);
@@ -204,6 +213,42 @@ int ikev2_rt_authorize(const struct ikev2_ike_info *info, const struct ikev2_cp 
 out:
 	free(az);
 	return rc;
+}
+
+/* A CFG_SET in an INFORMATIONAL exchange on the session's IKE SA (IOS
+ * spokes send their routes this way right after IKE_AUTH): with "config-
+ * exchange set accept" its subnets replace the announced ones and are
+ * routed via the Virtual-Access, answered with CFG_ACK. */
+static void session_cp_set(struct ikev2_fv_session *s, const struct ikev2_cp *req,
+			   struct ikev2_cp *reply)
+{
+	const struct ikev2_profile *prof = ikev2_profile_find(s->profile);
+	if (req->type != IKEV2_CP_SET)
+		return;
+	if (!prof || !prof->config_set_accept) {
+		dbg("CFG_SET ignored for", s->owner, "no config-exchange set accept");
+		return;
+	}
+	s->n_subnets = flexvpn_cp_subnets(req, s->subnets, IKEV2_FV_MAX_SUBNETS);
+	ack_of(req, reply);
+	char n[16];
+	snprintf(n, sizeof(n), "%d subnets", s->n_subnets);
+	dbg("CFG_SET accepted from", s->owner, n);
+	if (s->up)
+		install_routes(s);
+}
+
+int ikev2_rt_cp_informational(const struct ikev2_ike_info *info, const struct ikev2_cp *req,
+			      struct ikev2_cp *reply)
+{
+	if (reply)
+		memset(reply, 0, sizeof(*reply));
+	int i = info->initiator ? -1 : find(info->id);
+	if (i < 0)
+		return ikev2_rt_cp_client_informational(info, req, reply);
+	if (reply)
+		session_cp_set(sess[i], req, reply);
+	return 0;
 }
 
 static void session_up(struct ikev2_fv_session *s, const struct ikev2_ike_info *info)

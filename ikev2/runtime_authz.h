@@ -44,6 +44,12 @@ const struct ikev2_fv_session *ikev2_fv_session_at(unsigned i);
 /* The "Remote subnets:" lines of show crypto ikev2 sa detailed (nothing
  * when the IKE SA has no server session). */
 void ikev2_fv_show_lines(struct buf *b, uint64_t ike_id);
+/* ops.cp_informational (a CP in an INFORMATIONAL exchange, engine.h):
+ * on a server session a CFG_SET from the peer (its subnets, routed via
+ * the Virtual-Access, answered CFG_ACK with "config-exchange set
+ * accept"); on our own client IKE SAs ikev2_rt_cp_client_informational. */
+int ikev2_rt_cp_informational(const struct ikev2_ike_info *info, const struct ikev2_cp *req,
+			      struct ikev2_cp *reply);
 /* The runtime stops: every session goes (addresses, routes, interfaces). */
 void ikev2_fv_reset(void);
 

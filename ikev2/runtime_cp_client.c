@@ -110,30 +110,41 @@ int ikev2_rt_cp_client_build(const struct tunnel_ifconf *ifc, const char *ike_pr
 		return 1;
 	const struct ikev2_profile *prof = ike_profile && *ike_profile
 						   ? ikev2_profile_find(ike_profile) : NULL;
-	bool request = !prof || prof->config_request;
-	bool set_send = !prof || prof->config_set_send;
-	if (request) {
-		cp->type = IKEV2_CP_REQUEST;
-		if (ifc->ipv4_method == TUNNEL_IPV4_NEGOTIATED) {
-			attr(cp, IKEV2_CFG_INTERNAL_IP4_ADDRESS, NULL, 0);
-			attr(cp, IKEV2_CFG_INTERNAL_IP4_NETMASK, NULL, 0);
-		}
-		attr(cp, IKEV2_CFG_INTERNAL_IP4_DNS, NULL, 0);
-		attr(cp, IKEV2_CFG_INTERNAL_IP4_NBNS, NULL, 0);
-		attr(cp, IKEV2_CFG_INTERNAL_IP4_SUBNET, NULL, 0);
-		attr(cp, IKEV2_CFG_INTERNAL_DNS_DOMAIN, NULL, 0);
-		attr(cp, IKEV2_CFG_CISCO_DEF_DOMAIN, NULL, 0);
-		attr(cp, IKEV2_CFG_CISCO_SPLIT_DNS, NULL, 0);
-		attr(cp, IKEV2_CFG_CISCO_BACKUP_SERVERS, NULL, 0);
-		attr(cp, IKEV2_CFG_APPLICATION_VERSION, APP_VERSION, (uint16_t)strlen(APP_VERSION));
+	/* our own subnets are not part of it: they follow in a CFG_SET after
+	 * IKE_AUTH (ikev2_rt_cp_client_set), as IOS sends them */
+	if (prof && !prof->config_request)
+		return 0;
+	cp->type = IKEV2_CP_REQUEST;
+	if (ifc->ipv4_method == TUNNEL_IPV4_NEGOTIATED) {
+		attr(cp, IKEV2_CFG_INTERNAL_IP4_ADDRESS, NULL, 0);
+		attr(cp, IKEV2_CFG_INTERNAL_IP4_NETMASK, NULL, 0);
 	}
-	const struct flexvpn_author *pol = set_send ? local_policy(prof) : NULL;
-	if (pol) {
-		if (!request)
-			cp->type = IKEV2_CP_SET;
-		own_subnets(ifc, pol, cp);
-	}
-	if (cp->type == IKEV2_CP_SET && cp->n == 0)
+	attr(cp, IKEV2_CFG_INTERNAL_IP4_DNS, NULL, 0);
+	attr(cp, IKEV2_CFG_INTERNAL_IP4_NBNS, NULL, 0);
+	attr(cp, IKEV2_CFG_INTERNAL_IP4_SUBNET, NULL, 0);
+	attr(cp, IKEV2_CFG_INTERNAL_DNS_DOMAIN, NULL, 0);
+	attr(cp, IKEV2_CFG_CISCO_DEF_DOMAIN, NULL, 0);
+	attr(cp, IKEV2_CFG_CISCO_SPLIT_DNS, NULL, 0);
+	attr(cp, IKEV2_CFG_CISCO_BACKUP_SERVERS, NULL, 0);
+	attr(cp, IKEV2_CFG_APPLICATION_VERSION, APP_VERSION, (uint16_t)strlen(APP_VERSION));
+	return 0;
+}
+
+int ikev2_rt_cp_client_set(const struct tunnel_ifconf *ifc, const char *ike_profile,
+			   struct ikev2_cp *cp)
+{
+	memset(cp, 0, sizeof(*cp));
+	if (!ikev2_rt_cp_client_wanted(ifc))
+		return 1;
+	const struct ikev2_profile *prof = ike_profile && *ike_profile
+						   ? ikev2_profile_find(ike_profile) : NULL;
+	const struct flexvpn_author *pol =
+		!prof || prof->config_set_send ? local_policy(prof) : NULL;
+	if (!pol)
+		return 1;
+	cp->type = IKEV2_CP_SET;
+	own_subnets(ifc, pol, cp);
+	if (cp->n == 0)
 		cp->type = 0;
 	return cp->type ? 0 : 1;
 }
@@ -170,11 +181,10 @@ static void add_names(char list[][FLEXVPN_DOMAIN_MAX], int *n, int max, const ui
 		}
 }
 
-int ikev2_rt_cp_client_parse(const struct ikev2_cp *cp, struct fvc_reply *r)
+/* The attributes of a CFG_REPLY or CFG_SET into r (type not checked). */
+static void parse_attrs(const struct ikev2_cp *cp, struct fvc_reply *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (cp->type != IKEV2_CP_REPLY)
-		return -1;
 	for (unsigned i = 0; i < cp->n && i < IKEV2_CP_MAX_ATTRS; i++) {
 		const struct ikev2_cp_attr *a = &cp->attrs[i];
 		struct in_addr v4 = {0};
@@ -249,6 +259,14 @@ int ikev2_rt_cp_client_parse(const struct ikev2_cp *cp, struct fvc_reply *r)
 			r->n_split_dns--;
 			break;
 		}
+}
+
+int ikev2_rt_cp_client_parse(const struct ikev2_cp *cp, struct fvc_reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (cp->type != IKEV2_CP_REPLY)
+		return -1;
+	parse_attrs(cp, r);
 	return 0;
 }
 
@@ -258,7 +276,9 @@ struct cp_sess {
 	uint64_t ike_id;
 	char ifname[48];
 	bool applied;
-	struct fvc_reply reply;
+	struct fvc_reply reply;		/* CFG_REPLY, plus subnets of a server's CFG_SET */
+	unsigned set_sent;		/* subnets in our CFG_SET (0: none sent) */
+	bool set_acked;			/* the server answered it with CFG_ACK */
 	struct cp_sess *next;
 };
 
@@ -346,14 +366,22 @@ static void apply(struct cp_sess *s)
 		fvc_set_reply(c, &s->reply);
 }
 
+static void dbg(const char *ifname, const char *what, unsigned n)
+{
+	if (ikev2_debug_default.on || ikev2_debug_internal.on)
+		log_debug("IKEv2-FLEXVPN:%s: %s (%u subnets)", ifname, what, n);
+}
+
 int ikev2_rt_cp_received(const struct ikev2_ike_info *info, const struct ikev2_cp *cp)
 {
 	struct cp_sess *s = sess_by_id(info->id);
 	if (!s)
 		return 0; /* not a tunnel that asked for configuration */
 	if (!cp || cp->type == 0) {
-		log_msg(LOG_SEV_WARNING, "IKEV2", "CONFIG",
-			"%s: the peer sent no configuration reply", s->ifname);
+		const struct ikev2_profile *prof = ikev2_profile_find(info->profile);
+		if (!prof || prof->config_request)
+			log_msg(LOG_SEV_WARNING, "IKEV2", "CONFIG",
+				"%s: the peer sent no configuration reply", s->ifname);
 		memset(&s->reply, 0, sizeof(s->reply));
 		apply(s);
 		return 0;
@@ -369,9 +397,93 @@ int ikev2_rt_cp_received(const struct ikev2_ike_info *info, const struct ikev2_c
 	return 0;
 }
 
+/* Our own subnets in a CFG_SET, once the IKE SA is up (IOS "config-exchange
+ * set send"). */
+static void send_set(struct cp_sess *s, const struct ikev2_ike_info *info)
+{
+	const struct tunnel_ifconf *ifc = tunnel_if_find(s->ifname);
+	struct ikev2_engine *e = ikev2_runtime_engine();
+	struct ikev2_cp *cp = malloc(sizeof(*cp));
+	if (!cp)
+		abort();
+	if (ifc && e && ikev2_rt_cp_client_set(ifc, info->profile, cp) == 0) {
+		dbg(s->ifname, "sending CFG_SET", cp->n);
+		if (ikev2_engine_send_cp(e, info->id, cp) == 0) {
+			s->set_sent = cp->n;
+			s->set_acked = false;
+		}
+	}
+	free(cp);
+}
+
+/* A server's CFG_SET: its subnets become routes via the tunnel, with the
+ * pushed ones (IOS "config-exchange set accept"). */
+static void accept_set(struct cp_sess *s, const struct ikev2_ike_info *info,
+		       const struct ikev2_cp *req, struct ikev2_cp *reply)
+{
+	const struct ikev2_profile *prof = ikev2_profile_find(info->profile);
+	if (req->type != IKEV2_CP_SET || (prof && !prof->config_set_accept))
+		return;
+	struct fvc_reply *r = malloc(sizeof(*r));
+	if (!r)
+		abort();
+	parse_attrs(req, r);
+	for (int i = 0; i < r->n_subnets; i++) {
+		bool dup = false;
+		for (int k = 0; k < s->reply.n_subnets; k++)
+			dup |= s->reply.subnets[k].prefix.s_addr == r->subnets[i].prefix.s_addr &&
+			       s->reply.subnets[k].plen == r->subnets[i].plen;
+		if (!dup && s->reply.n_subnets < FVC_MAX_SUBNETS)
+			s->reply.subnets[s->reply.n_subnets++] = r->subnets[i];
+	}
+	dbg(s->ifname, "accepted the server's CFG_SET", (unsigned)r->n_subnets);
+	free(r);
+	reply->type = IKEV2_CP_ACK;
+	for (unsigned i = 0; i < req->n; i++)
+		if (req->attrs[i].type == IKEV2_CFG_INTERNAL_IP4_SUBNET) {
+			attr(reply, IKEV2_CFG_INTERNAL_IP4_SUBNET, NULL, 0);
+			break;
+		}
+	if (s->applied)
+		apply(s);
+}
+
+int ikev2_rt_cp_client_informational(const struct ikev2_ike_info *info,
+				     const struct ikev2_cp *req, struct ikev2_cp *reply)
+{
+	struct cp_sess *s = sess_by_id(info->id);
+	if (!s)
+		return 0;
+	if (!reply) {
+		s->set_acked = req->type == IKEV2_CP_ACK;
+		dbg(s->ifname, s->set_acked ? "CFG_SET acknowledged" : "CFG_SET not acknowledged",
+		    s->set_sent);
+		return 0;
+	}
+	accept_set(s, info, req, reply);
+	return 0;
+}
+
+bool ikev2_rt_cp_client_set_state(const char *ifname, unsigned *sent, bool *acked)
+{
+	for (struct cp_sess *s = sessions; s; s = s->next)
+		if (s->applied && strcmp(s->ifname, ifname) == 0) {
+			*sent = s->set_sent;
+			*acked = s->set_acked;
+			return true;
+		}
+	return false;
+}
+
 void ikev2_rt_client_ike_event(const struct ikev2_ike_info *info, enum ikev2_event ev)
 {
 	switch (ev) {
+	case IKEV2_EV_UP: {
+		struct cp_sess *s = info->initiator ? sess_by_id(info->id) : NULL;
+		if (s)
+			send_set(s, info);
+		break;
+	}
 	case IKEV2_EV_REKEYED: {
 		/* the new IKE SA carries the session on */
 		struct cp_sess *s = info->rekeyed_from ? sess_by_id(info->rekeyed_from) : NULL;

@@ -1,7 +1,8 @@
 /*
- * The userspace data plane in the live runtime: TUN devices per sVTI,
- * packets between them and the ESP sockets, lifetime events to the engine
- * (see ikev2/runtime_dataplane.h and docs/dataplane.md).
+ * The userspace data plane in the live runtime: TUN devices per sVTI, GRE
+ * over IPsec tunnel and Virtual-Access, packets between them and the ESP
+ * sockets, lifetime events to the engine (see ikev2/runtime_dataplane.h and
+ * docs/dataplane.md).
  */
 #include "ikev2/runtime_dataplane.h"
 
@@ -25,7 +26,9 @@
 #include "ipsec/tun.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
+#include "tunnel/dynroute.h"
 #include "tunnel/tunnel.h"
+#include "tunnel/virtual_access.h"
 
 #define PKT_MAX 65536
 #define BATCH 64
@@ -44,6 +47,7 @@ struct dp_route {
 enum dp_kind {
 	DP_SVTI,	/* interface Tunnel N, tunnel mode ipsec ipv4 */
 	DP_GRE,		/* interface Tunnel N, tunnel mode gre ip, protected */
+	DP_VA,		/* Virtual-Access N of a FlexVPN server session (dVTI) */
 };
 
 struct dp_tun {
@@ -62,6 +66,7 @@ struct dp_tun {
 	struct userspace_tunnel_config cfg;
 	bool have_key;
 	struct ipsec_addr local, remote;
+	uint64_t ike_id;		/* the IKE SA carrying it now, 0 none */
 	unsigned path_mtu;
 	char path_dev[48];
 	struct dp_route *routes;
@@ -146,8 +151,9 @@ static void dp_expire(void *arg, const struct userspace_expire *ev)
 		ikev2_engine_child_expired(e, ev->spi_in, ev->hard);
 }
 
-/* GRE over IPsec CHILD_SAs protect protocol 47 (host to host); sVTI ones
- * all traffic, in tunnel mode. */
+/* GRE over IPsec CHILD_SAs protect protocol 47 (host to host); sVTI and
+ * Virtual-Access (dVTI) ones all traffic (or a remote-access client's
+ * narrowed address), in tunnel mode. */
 static bool child_fits(enum dp_kind kind, enum ipsec_sa_mode mode, const struct ipsec_ts *ts,
 		       unsigned n_ts)
 {
@@ -157,19 +163,25 @@ static bool child_fits(enum dp_kind kind, enum ipsec_sa_mode mode, const struct 
 	return mode == IPSEC_SA_TUNNEL && !gre;
 }
 
-/* add_sa: a tunnel's CHILD_SA runs between the tunnel's source and
- * destination (one protected tunnel per address pair and kind), so the
- * outer addresses name the tunnel, whoever initiated. */
+/* add_sa: a Virtual-Access carries the CHILD_SAs of its session's IKE SA
+ * (several spokes may share an address pair behind one NAT); a Tunnel's
+ * CHILD_SA runs between the tunnel's source and destination (one
+ * protected tunnel per address pair and kind), so the outer addresses name
+ * the tunnel, whoever initiated.  The hub's first CHILD_SA is added before
+ * its Virtual-Access exists: bind_current() binds it at the next sync. */
 static uint32_t dp_tunnel_for_sa(void *arg, const struct ipsec_sa_params *p)
 {
 	(void)arg;
 	const struct ipsec_addr *local = p->inbound ? &p->key.dst : &p->key.src;
 	const struct ipsec_addr *remote = p->inbound ? &p->key.src : &p->key.dst;
-	for (struct dp_tun *t = d.tuns; t; t = t->next)
-		if (t->dev.fd >= 0 && t->have_key && ip_eq(&t->local, local) &&
-		    ip_eq(&t->remote, remote) &&
-		    child_fits(t->kind, p->mode, p->src_ts, p->n_src_ts))
+	for (struct dp_tun *t = d.tuns; t; t = t->next) {
+		if (t->dev.fd < 0 || !child_fits(t->kind, p->mode, p->src_ts, p->n_src_ts))
+			continue;
+		if (t->kind == DP_VA ? t->ike_id && t->ike_id == p->ike_sa_id
+				     : t->have_key && ip_eq(&t->local, local) &&
+					       ip_eq(&t->remote, remote))
 			return t->id;
+	}
 	return 0;
 }
 
@@ -395,18 +407,35 @@ void ikev2_rt_dp_stop(void)
 	d.dp = NULL;
 }
 
-/* A tunnel that needs a TUN device, not shut down, with an IPv4 address:
- * an sVTI (tunnel mode ipsec ipv4) or a protected GRE/IP tunnel. */
+/* The kind of device an interface needs, false for none: an sVTI (tunnel
+ * mode ipsec ipv4), a protected GRE/IP tunnel, or the Virtual-Access of a
+ * FlexVPN session cloned from an "ipsec ipv4" template. */
+static bool kind_of(const struct tunnel_ifconf *ifc, enum dp_kind *kind)
+{
+	switch (ifc->type) {
+	case TUNNEL_IF_TUNNEL:
+		if (ifc->mode == TUNNEL_MODE_IPSEC_IPV4)
+			*kind = DP_SVTI;
+		else if (ifc->mode == TUNNEL_MODE_GRE_IP && ifc->protection[0])
+			*kind = DP_GRE;	/* plain GRE would need a GRE socket: not done */
+		else
+			return false;
+		return true;
+	case TUNNEL_IF_VIRTUAL_ACCESS:
+		/* a GRE template (dVTI with GRE) is not done */
+		*kind = DP_VA;
+		return ifc->mode == TUNNEL_MODE_IPSEC_IPV4 && tunnel_va_find(ifc->name);
+	default:
+		return false;
+	}
+}
+
+/* An interface that needs a TUN device, not shut down, with an IPv4
+ * address (static, negotiated, unnumbered: /32). */
 static bool wanted(const struct tunnel_ifconf *ifc, enum dp_kind *kind, struct in_addr *addr,
 		   unsigned *plen)
 {
-	if (ifc->type != TUNNEL_IF_TUNNEL || ifc->shutdown)
-		return false;
-	if (ifc->mode == TUNNEL_MODE_IPSEC_IPV4)
-		*kind = DP_SVTI;
-	else if (ifc->mode == TUNNEL_MODE_GRE_IP && ifc->protection[0])
-		*kind = DP_GRE;	/* plain GRE would need a GRE socket: not done */
-	else
+	if (ifc->shutdown || !kind_of(ifc, kind))
 		return false;
 	struct in_addr mask;
 	if (!tunnel_if_ipv4(ifc, addr, &mask))
@@ -554,21 +583,88 @@ static void child_pick_cb(void *arg, const struct ikev2_child_info *c)
 	}
 }
 
-/* The tunnel's output uses the CHILD_SA of the IKE SA that carries it
- * (tunnel_for_sa binds at add_sa; this repairs the binding when two IKE
- * SAs existed and the one bound last went away). */
-static void bind_current(struct dp_tun *t)
+/* The tunnel's output uses the newest installed CHILD_SA of the IKE SA
+ * that carries it.  tunnel_for_sa binds at add_sa; this binds what it
+ * could not (a hub's CHILD_SA is added before its Virtual-Access exists, a
+ * spoke's before its negotiated address gives it a device) and repairs the
+ * binding when two IKE SAs existed and the one bound last went away.  true
+ * when the IKE SA has an installed CHILD_SA. */
+static bool bind_current(struct dp_tun *t)
 {
-	struct ikev2_tunnel_status st;
 	struct ikev2_engine *e = ikev2_runtime_engine();
-	if (!e || ikev2_tunnel_status(t->ifname, &st) != 0 || !st.ike_id)
-		return;
+	if (!e || !t->ike_id)
+		return false;
 	struct child_pick p = {t->kind, 0, 0};
-	ikev2_engine_foreach_child(e, st.ike_id, child_pick_cb, &p);
+	ikev2_engine_foreach_child(e, t->ike_id, child_pick_cb, &p);
+	if (!p.reqid)
+		return false;
 	struct userspace_tunnel_info ti;
-	if (p.reqid && userspace_tunnel_info(d.dp, t->id, &ti) == 0 &&
-	    (ti.reqid != p.reqid || !ti.spi_out))
+	if (userspace_tunnel_info(d.dp, t->id, &ti) == 0 && (ti.reqid != p.reqid || !ti.spi_out))
 		userspace_tunnel_bind(d.dp, t->id, p.reqid);
+	return true;
+}
+
+static void set_v4(struct ipsec_addr *a, struct in_addr v)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = 4;
+	memcpy(a->ip, &v, 4);
+}
+
+/* Where the tunnel runs (tunnel_for_sa, path MTU) and which IKE SA carries
+ * it now, by kind: a Virtual-Access from its session; a Tunnel with
+ * "tunnel destination dynamic" (FlexVPN client) from the runtime's current
+ * peer (the glue refuses dynamic destinations); other Tunnels from their
+ * configuration. */
+static void sync_endpoints(struct dp_tun *t, const struct tunnel_ifconf *ifc)
+{
+	t->have_key = false;
+	t->ike_id = 0;
+	if (t->kind == DP_VA) {
+		const struct tunnel_va *va = tunnel_va_find(t->ifname);
+		if (va) {
+			t->ike_id = va->ike_id;
+			set_v4(&t->local, va->src);
+			set_v4(&t->remote, va->dst);
+			t->have_key = true;
+		}
+	} else {
+		struct ikev2_tunnel_status st;
+		struct ikev2_glue_tunnel k;
+		char why[160];
+		bool rt = ikev2_tunnel_status(t->ifname, &st) == 0;
+		t->ike_id = rt ? st.ike_id : 0;
+		if (ifc->dst.kind == TUNNEL_EP_DYNAMIC) {
+			if (rt && st.remote.family) {
+				t->local = st.local;
+				t->remote = st.remote;
+				t->have_key = true;
+			}
+		} else if (ikev2_glue_tunnel_from_if(ifc, &k, why, sizeof(why)) == 0) {
+			t->local = k.local;
+			t->remote = k.remote;
+			t->have_key = true;
+		}
+	}
+	if (t->have_key) {
+		t->path_mtu = path_mtu_to(&t->remote);
+		path_dev_of(ifc, &t->local, t->path_dev, sizeof(t->path_dev));
+	} else {
+		t->path_mtu = 1500;
+		snprintf(t->path_dev, sizeof(t->path_dev), "unknown");
+	}
+}
+
+/* Line protocol: a Virtual-Access is up while its session has a CHILD_SA,
+ * a Tunnel while the runtime says so (ikev2/runtime_tunnel.c). */
+static bool sync_line(struct dp_tun *t)
+{
+	if (t->kind == DP_VA)
+		return bind_current(t);
+	bool line = ikev2_tunnel_is_up(t->ifname);
+	if (line)
+		bind_current(t);
+	return line;
 }
 
 static bool route_has(const struct dp_tun *t, const struct dp_route *r)
@@ -580,6 +676,19 @@ static bool route_has(const struct dp_tun *t, const struct dp_route *r)
 	return false;
 }
 
+/* Add a route to out unless the prefix is there already. */
+static void route_put(struct dp_route *out, unsigned *n, struct in_addr pfx, unsigned plen,
+		      unsigned distance)
+{
+	for (unsigned k = 0; k < *n; k++)
+		if (out[k].pfx.s_addr == pfx.s_addr && out[k].plen == plen)
+			return;
+	out[*n].pfx = pfx;
+	out[*n].plen = plen;
+	out[*n].metric = distance > 0 ? distance : 1;
+	(*n)++;
+}
+
 static unsigned mask_plen(struct in_addr mask)
 {
 	uint32_t m = ntohl(mask.s_addr);
@@ -589,7 +698,10 @@ static unsigned mask_plen(struct in_addr mask)
 	return n;
 }
 
-/* The "ip route ... TunnelN" routes of the global table that apply now. */
+/* The routes through the device that apply now: "ip route ... TunnelN" of
+ * the global table, and the session routes (tunnel/dynroute.h: a hub's
+ * routes to a spoke's address and subnets via its Virtual-Access, a
+ * spoke's routes for the subnets the hub pushed via its Tunnel). */
 static unsigned wanted_routes(const struct dp_tun *t, struct dp_route *out, unsigned max)
 {
 	unsigned n = 0;
@@ -604,16 +716,15 @@ static unsigned wanted_routes(const struct dp_tun *t, struct dp_route *out, unsi
 			continue;
 		if (r->track && tunnel_track_state(r->track) == 0)
 			continue;
-		struct dp_route x;
-		x.plen = mask_plen(r->mask);
-		x.pfx.s_addr = r->prefix.s_addr & r->mask.s_addr;
-		x.metric = r->distance > 0 ? (uint32_t)r->distance : 1;
-		bool dup = false;
-		for (unsigned k = 0; k < n; k++)
-			if (out[k].pfx.s_addr == x.pfx.s_addr && out[k].plen == x.plen)
-				dup = true;
-		if (!dup)
-			out[n++] = x;
+		struct in_addr pfx = {r->prefix.s_addr & r->mask.s_addr};
+		route_put(out, &n, pfx, mask_plen(r->mask), r->distance > 0 ? (unsigned)r->distance : 1);
+	}
+	unsigned nd = tunnel_dynroute_count();
+	for (unsigned i = 0; i < nd && n < max; i++) {
+		const struct tunnel_dynroute *r = tunnel_dynroute_at(i);
+		/* a next hop on a point-to-point device changes nothing */
+		if (r && strcasecmp(r->ifname, t->ifname) == 0)
+			route_put(out, &n, r->prefix, r->plen, r->distance);
 	}
 	return n;
 }
@@ -682,22 +793,8 @@ static void sync_one(struct dp_tun *t, const struct tunnel_ifconf *ifc, struct i
 			tun_log(t, "cannot set the address: %s", strerror(-rc));
 		}
 	}
-	/* endpoints (for tunnel_for_sa) */
-	struct ikev2_glue_tunnel k;
-	char why[160];
-	t->have_key = ikev2_glue_tunnel_from_if(ifc, &k, why, sizeof(why)) == 0;
-	if (t->have_key) {
-		t->local = k.local;
-		t->remote = k.remote;
-		t->path_mtu = path_mtu_to(&k.remote);
-		path_dev_of(ifc, &k.local, t->path_dev, sizeof(t->path_dev));
-	} else {
-		t->path_mtu = 1500;
-		snprintf(t->path_dev, sizeof(t->path_dev), "unknown");
-	}
-	bool line = ikev2_tunnel_is_up(t->ifname);
-	if (line)
-		bind_current(t);
+	sync_endpoints(t, ifc);
+	bool line = sync_line(t);
 	/* MTU: ip mtu, else what fits the path after the ESP overhead */
 	unsigned mtu = ifc->ip_mtu > 0 ? (unsigned)ifc->ip_mtu : 0;
 	if (!mtu) {

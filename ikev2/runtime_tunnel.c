@@ -291,12 +291,12 @@ static void client_note_up(struct rt_tun *t, uint64_t now)
 }
 
 /* The CP of our IKE_AUTH for this tunnel (FlexVPN client or "ip address
- * negotiated"); remembered so that the reply finds its tunnel. */
-static void add_cp(struct rt_tun *t, struct ikev2_peer_config *cfg)
+ * negotiated"); true when its IKE SA is remembered so that the reply (and
+ * the CFG_SET sent after IKE_AUTH) find the tunnel. */
+static bool add_cp(struct rt_tun *t, struct ikev2_peer_config *cfg)
 {
 	const struct tunnel_ifconf *ifc = tunnel_if_find(t->ifname);
-	if (ifc)
-		ikev2_rt_cp_client_build(ifc, cfg->ike.name, &cfg->cp_out);
+	return ifc && ikev2_rt_cp_client_build(ifc, cfg->ike.name, &cfg->cp_out) == 0;
 }
 
 static void lost_sa(struct rt_tun *t, uint64_t now)
@@ -340,8 +340,7 @@ static void try_initiate(struct ikev2_engine *e, struct rt_tun *t, uint64_t now)
 		free(cfg);
 		return;
 	}
-	add_cp(t, cfg);
-	bool with_cp = cfg->cp_out.type != 0;
+	bool with_cp = add_cp(t, cfg);
 	uint64_t id = ikev2_engine_initiate(e, cfg, &t->key.local, &t->key.remote);
 	crypto_wipe(cfg, sizeof(*cfg));
 	free(cfg);

@@ -6,7 +6,8 @@
  *          and all its CHILD_SAs.
  *
  * When both sides delete the same CHILD_SA at once, the answers leave it
- * out (the SA is already on its way out on both sides).
+ * out (the SA is already on its way out on both sides).  A CP in an
+ * INFORMATIONAL request (CFG_SET) is answered by task_cp_set.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,9 @@ int informational_respond(struct ike_sa *sa, const struct msg_in *m, struct ikev
 		struct ikev2_pl_delete d = {IKEV2_PROTO_ESP, 4, (uint16_t)n_out, spis};
 		ikev2_enc_delete(r, &d);
 	}
+	/* a configuration payload (CFG_SET after IKE_AUTH): answered next to
+	 * any Deletes (task_cp_set.c) */
+	cp_info_respond(sa, c, r);
 	/* anything else (an empty liveness check, status notifies): an
 	 * empty answer */
 	return RESP_SEND;

@@ -20,7 +20,8 @@
  * the reply assigns INTERNAL_IP4_ADDRESS to a peer that is not a Cisco
  * FlexVPN peer (no FLEXVPN-SUPPORTED vendor ID: a remote-access client
  * such as strongSwan asking "dynamic" selectors), the peer's IPv4
- * selectors are narrowed to that address.
+ * selectors are narrowed to that address.  cp_of/cp_add (engine form <->
+ * codec form) serve the CP in INFORMATIONAL too (task_cp_set.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ static void cp_from_pl(const struct ikev2_pl_cp *pl, struct ikev2_cp *out)
 	}
 }
 
-static void cp_add(struct ikev2_enc *e, const struct ikev2_cp *cp)
+void cp_add(struct ikev2_enc *e, const struct ikev2_cp *cp)
 {
 	struct ikev2_cfg_attr attrs[IKEV2_CP_MAX_ATTRS];
 	unsigned n = cp->n < IKEV2_CP_MAX_ATTRS ? cp->n : IKEV2_CP_MAX_ATTRS;
@@ -65,8 +66,7 @@ static void cp_add(struct ikev2_enc *e, const struct ikev2_cp *cp)
 	ikev2_enc_cp(e, &pl);
 }
 
-/* The CP of a message (the first one; RFC 7296 allows one), type 0 if none. */
-static void cp_of(const struct ikev2_chain *c, struct ikev2_cp *out)
+void cp_of(const struct ikev2_chain *c, struct ikev2_cp *out)
 {
 	const struct ikev2_payload *p = ikev2_chain_next(c, IKEV2_PL_CP, NULL);
 	if (p)

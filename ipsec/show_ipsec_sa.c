@@ -6,7 +6,8 @@
  *   clear crypto sa [peer A.B.C.D | counters]
  *
  * One block per protected Tunnel interface (tunnel protection ipsec
- * profile), as IOS prints one per interface with crypto: the counters are
+ * profile) and per Virtual-Access of a FlexVPN server session, as IOS
+ * prints one per interface with crypto: the counters are
  * the tunnel's (kept across rekeys by the userspace data plane, see
  * docs/dataplane.md "Counters"), the SAs are those bound to its TUN.  The
  * detail form is what ntc-templates' cisco_ios_show_crypto_ipsec_sa_detail
@@ -29,6 +30,7 @@
 #include "ipsec/userspace.h"
 #include "lib/buf.h"
 #include "tunnel/tunnel.h"
+#include "tunnel/virtual_access.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -86,15 +88,32 @@ struct tview {
 	struct userspace_tunnel_info ti;
 };
 
+/* A Virtual-Access carries its session's IKE SA (the hub is responder:
+ * no runtime tunnel state). */
+static void tview_fill_va(struct tview *v, const struct tunnel_va *va)
+{
+	v->st.state = IKEV2_TUN_UP;
+	v->st.ike_id = va->ike_id;
+	v->have_key = true;
+	v->key.local.family = v->key.remote.family = 4;
+	memcpy(v->key.local.ip, &va->src, 4);
+	memcpy(v->key.remote.ip, &va->dst, 4);
+}
+
 static void tview_fill(struct tview *v, const struct tunnel_ifconf *ifc)
 {
 	memset(v, 0, sizeof(*v));
 	v->ifc = ifc;
 	char why[160];
-	v->have_key = ikev2_glue_tunnel_from_if(ifc, &v->key, why, sizeof(why)) == 0;
+	const struct tunnel_va *va = tunnel_va_find(ifc->name);
+	if (va) {
+		tview_fill_va(v, va);
+	} else {
+		ikev2_tunnel_status(ifc->name, &v->st);	/* state NONE when not managed */
+		v->have_key = ikev2_glue_tunnel_from_if(ifc, &v->key, why, sizeof(why)) == 0;
+	}
 	struct ikev2_engine *e = ikev2_runtime_engine();
-	if (ikev2_tunnel_status(ifc->name, &v->st) == 0 && v->st.ike_id && e &&
-	    ikev2_engine_ike_info(e, v->st.ike_id, &v->ike) == 0) {
+	if (v->st.ike_id && e && ikev2_engine_ike_info(e, v->st.ike_id, &v->ike) == 0) {
 		v->have_ike = true;
 		ikev2_engine_foreach_child(e, v->ike.id, children_cb, &v->ch);
 		for (unsigned i = 0; i < v->ch.n; i++) {
@@ -131,6 +150,13 @@ static void tview_addrs(const struct tview *v, struct ipsec_addr *local, struct 
 static bool is_protected_tunnel(const struct tunnel_ifconf *ifc)
 {
 	return ifc && ifc->type == TUNNEL_IF_TUNNEL && ifc->protection[0];
+}
+
+/* What the shows list: protected Tunnels and the hub's Virtual-Accesses. */
+static bool is_crypto_if(const struct tunnel_ifconf *ifc)
+{
+	return is_protected_tunnel(ifc) ||
+	       (ifc && ifc->type == TUNNEL_IF_VIRTUAL_ACCESS && tunnel_va_find(ifc->name));
 }
 
 /* Filters of the show / clear commands. */
@@ -317,7 +343,7 @@ static void foreach_tview(struct buf *b, const struct filter *f, bool detail,
 	int n = tunnel_if_count();
 	for (int i = 0; i < n; i++) {
 		const struct tunnel_ifconf *ifc = tunnel_if_at(i);
-		if (!is_protected_tunnel(ifc))
+		if (!is_crypto_if(ifc))
 			continue;
 		struct tview *v = malloc(sizeof(*v));
 		if (!v)

@@ -11,9 +11,11 @@
 # ikesh shows the session (Assigned host addr / Remote subnets), the pool
 # lease, Virtual-Access1 (up, in show ip interface brief, not in the
 # running-config, show derived-config), the route to the client via it;
-# when the Virtual-Access has a TUN device (userspace data plane), pings
-# from the client's address to the hub LAN; swanctl --terminate removes the
-# interface, the route and the lease.
+# the data plane: a TUN device Vi1 with the session route in Linux,
+# `show crypto session` naming Virtual-Access1, a ping from the client's
+# address to a host on the hub LAN, counted on Virtual-Access1;
+# swanctl --terminate removes the interface, the TUN, the routes and the
+# lease.
 #
 # usage: flexvpn_strongswan_ra.sh IKESH SRCDIR   (root)
 set -uo pipefail
@@ -148,15 +150,22 @@ check "ikesh: derived config of Virtual-Access1" \
 check "ikesh: route to the client via Virtual-Access1" \
 	qgrep -E 'S +198\.18\.0\.10 is directly connected, Virtual-Access1' <(ik a "show ip route")
 
-if nsx a ip link show Vi1 >/dev/null 2>&1; then
-	# the route to the hub LAN through the client's TUN (routing_table = 0:
-	# charon's own route may live elsewhere)
-	nsx b ip route replace 198.51.100.0/24 dev ipsec0 src 198.18.0.10 2>/dev/null
-	check "ping from the client's address to the hub LAN" \
-		wait_until 10 nsx b ping -q -c 1 -W 1 -I 198.18.0.10 198.51.100.2
-else
-	scn_log "no TUN device Vi1 on the hub (Virtual-Access data plane not in): ping skipped"
-fi
+# the data plane: a TUN Vi1 with the template's address (ip unnumbered
+# Loopback0), the session route in Linux, show crypto session names it
+vi1_up() { nsx a ip -o addr show dev Vi1 | qgrep 'inet 198\.51\.100\.1/32' && nsx a ip -o link show Vi1 | qgrep ',UP'; }
+check "ikesh: TUN Vi1 up with 198.51.100.1/32" wait_until 5 vi1_up
+check "ikesh: Linux route 198.18.0.10 dev Vi1" \
+	wait_until 5 eval "nsx a ip route show 198.18.0.10 | qgrep 'dev Vi1'"
+check "ikesh: show crypto session: Interface: Virtual-Access1, UP-ACTIVE" \
+	qgrep -Pzo 'Interface: Virtual-Access1\nProfile: FLEX-SERVER\nSession status: UP-ACTIVE\nPeer: 192\.0\.2\.2 port 4500' \
+	<(ik a "show crypto session")
+# the route to the hub LAN through the client's TUN (routing_table = 0:
+# charon's own route may live elsewhere)
+nsx b ip route replace 198.51.100.0/24 dev ipsec0 src 198.18.0.10 2>/dev/null
+check "ping from the client's address to the hub LAN host" \
+	wait_until 10 nsx b ping -q -c 1 -W 1 -I 198.18.0.10 198.51.100.2
+check "ikesh: Virtual-Access1 counts the packets (show crypto ipsec sa)" \
+	test "$(ik_ipsec_counter a decaps Virtual-Access1)" -ge 1
 
 sw b --terminate --ike ra --timeout 10 >/dev/null 2>&1
 check "swanctl --terminate: strongSwan has no SA" wait_until 5 sw_no_sas b
@@ -164,5 +173,7 @@ check "ikesh: Virtual-Access1 removed" wait_until 5 va_gone
 check "ikesh: lease released" wait_while 5 lease_held
 check "ikesh: route removed" \
 	_scn_not qgrep Virtual-Access1 <(ik a "show ip route")
+check "ikesh: TUN Vi1 and its Linux route removed" \
+	wait_until 5 eval "! nsx a ip link show Vi1 >/dev/null 2>&1 && ! nsx a ip route | qgrep 198.18.0.10"
 
 scn_finish

@@ -1,5 +1,6 @@
 /* FlexVPN client configuration exchange: the CFG_REQUEST a client tunnel
- * sends (with its own subnets) and the CFG_REPLY applied to the tunnel
+ * sends, the CFG_SET with its own subnets (after IKE_AUTH), a server's
+ * CFG_SET accepted, and the CFG_REPLY applied to the tunnel
  * (negotiated address, routes via the tunnel, DNS and domains recorded,
  * all removed when the IKE SA goes; kept across an IKE rekey), and the
  * show command. */
@@ -79,7 +80,7 @@ static bool has_subnet(const struct ikev2_cp *cp, const char *addr, const char *
 	return false;
 }
 
-START_TEST(request_asks_for_config_and_sends_own_subnets)
+START_TEST(request_asks_for_config_and_set_sends_own_subnets)
 {
 	struct ikev2_cp cp;
 	const struct tunnel_ifconf *ifc = tunnel_if_find("Tunnel0");
@@ -96,23 +97,43 @@ START_TEST(request_asks_for_config_and_sends_own_subnets)
 	ck_assert_int_eq(count_attr(&cp, IKEV2_CFG_CISCO_SPLIT_DNS, true), 1);
 	ck_assert_int_eq(count_attr(&cp, IKEV2_CFG_CISCO_BACKUP_SERVERS, true), 1);
 	ck_assert_int_eq(count_attr(&cp, IKEV2_CFG_APPLICATION_VERSION, false), 1);
+	/* our own subnets are not in the request: they go in the CFG_SET */
+	ck_assert_int_eq(count_attr(&cp, IKEV2_CFG_INTERNAL_IP4_SUBNET, false), 0);
+	ck_assert_int_eq(ikev2_rt_cp_client_set(ifc, "prof", &cp), 0);
+	ck_assert_int_eq(cp.type, IKEV2_CP_SET);
 	/* route set access-list 199; route set interface has no address yet */
-	ck_assert_int_eq(count_attr(&cp, IKEV2_CFG_INTERNAL_IP4_SUBNET, false), 2);
+	ck_assert_uint_eq(cp.n, 2);
 	ck_assert(has_subnet(&cp, "198.51.100.0", "255.255.255.0"));
 	ck_assert(has_subnet(&cp, "198.18.20.0", "255.255.255.0"));
+	/* once the address is negotiated (the CFG_SET goes after IKE_AUTH),
+	 * "route set interface" is the tunnel's address */
+	struct in_addr neg;
+	inet_pton(AF_INET, "198.18.5.7", &neg);
+	tunnel_if_set_negotiated("Tunnel0", neg);
+	ck_assert_int_eq(ikev2_rt_cp_client_set(ifc, "prof", &cp), 0);
+	ck_assert_uint_eq(cp.n, 3);
+	ck_assert(has_subnet(&cp, "198.18.5.7", "255.255.255.255"));
+	struct in_addr none = {0};
+	tunnel_if_set_negotiated("Tunnel0", none);
 	/* route set interface Loopback0: its address as a host route */
 	memsession_run(s, "configure terminal\ncrypto ikev2 authorization policy flex\n"
 			  "route set interface Loopback0\nend");
-	ck_assert_int_eq(ikev2_rt_cp_client_build(ifc, "prof", &cp), 0);
+	ck_assert_int_eq(ikev2_rt_cp_client_set(ifc, "prof", &cp), 0);
 	ck_assert(has_subnet(&cp, "198.18.30.1", "255.255.255.255"));
-	/* no config-exchange request: the subnets go in a CFG_SET */
+	/* no config-exchange request: nothing in IKE_AUTH, the tunnel is still
+	 * a configuration client (its CFG_SET follows) */
 	memsession_run(s, "configure terminal\ncrypto ikev2 profile prof\nno config-exchange request\nend");
 	ck_assert_int_eq(ikev2_rt_cp_client_build(ifc, "prof", &cp), 0);
-	ck_assert_int_eq(cp.type, IKEV2_CP_SET);
-	ck_assert_int_eq(count_attr(&cp, IKEV2_CFG_INTERNAL_IP4_ADDRESS, true), 0);
-	ck_assert_int_eq(count_attr(&cp, IKEV2_CFG_INTERNAL_IP4_SUBNET, false), 3);
+	ck_assert_int_eq(cp.type, 0);
+	ck_assert_int_eq(ikev2_rt_cp_client_set(ifc, "prof", &cp), 0);
+	ck_assert_uint_eq(cp.n, 3);
+	/* no config-exchange set send: no CFG_SET */
+	memsession_run(s, "configure terminal\ncrypto ikev2 profile prof\nno config-exchange set send\nend");
+	ck_assert_int_eq(ikev2_rt_cp_client_set(ifc, "prof", &cp), 1);
+	ck_assert_int_eq(cp.type, 0);
 }
 END_TEST
+
 
 START_TEST(plain_static_tunnel_sends_no_cp)
 {
@@ -282,12 +303,78 @@ START_TEST(reply_without_cp_or_of_wrong_type)
 }
 END_TEST
 
+/* The server's answer to our CFG_SET, and a server's own CFG_SET:
+ * accepted into routes via the tunnel with "config-exchange set accept". */
+START_TEST(server_set_accepted_and_ack_recorded)
+{
+	struct ikev2_cp cp = server_reply();
+	struct ikev2_ike_info info;
+	memset(&info, 0, sizeof(info));
+	info.id = 21;
+	info.initiator = true;
+	snprintf(info.profile, sizeof(info.profile), "prof");
+	ikev2_rt_cp_client_expect(21, "Tunnel0");
+	ck_assert_int_eq(ikev2_rt_cp_received(&info, &cp), 0);
+	ck_assert_uint_eq(routes_via("Tunnel0"), 2);
+	/* our CFG_SET acknowledged (reply NULL: an answer) */
+	struct ikev2_cp ack;
+	memset(&ack, 0, sizeof(ack));
+	ack.type = IKEV2_CP_ACK;
+	ck_assert_int_eq(ikev2_rt_cp_client_informational(&info, &ack, NULL), 0);
+	unsigned sent;
+	bool acked;
+	ck_assert(ikev2_rt_cp_client_set_state("Tunnel0", &sent, &acked));
+	ck_assert(acked);
+	/* the server's CFG_SET: one new subnet, one already pushed */
+	struct ikev2_cp set, reply;
+	memset(&set, 0, sizeof(set));
+	set.type = IKEV2_CP_SET;
+	add4(&set, IKEV2_CFG_INTERNAL_IP4_SUBNET, "198.18.77.0", "255.255.255.0");
+	add4(&set, IKEV2_CFG_INTERNAL_IP4_SUBNET, "198.51.100.0", "255.255.255.0");
+	memset(&reply, 0xee, sizeof(reply));
+	reply.type = 0;
+	reply.n = 0;
+	ck_assert_int_eq(ikev2_rt_cp_client_informational(&info, &set, &reply), 0);
+	ck_assert_int_eq(reply.type, IKEV2_CP_ACK);
+	ck_assert_uint_eq(reply.n, 1);
+	ck_assert_int_eq(reply.attrs[0].type, IKEV2_CFG_INTERNAL_IP4_SUBNET);
+	ck_assert_int_eq(reply.attrs[0].len, 0);
+	ck_assert_uint_eq(routes_via("Tunnel0"), 3);
+	bool found = false;
+	char b[INET_ADDRSTRLEN];
+	for (unsigned i = 0; tunnel_dynroute_at(i); i++) {
+		const struct tunnel_dynroute *r = tunnel_dynroute_at(i);
+		found |= strcmp(inet_ntop(AF_INET, &r->prefix, b, sizeof(b)), "198.18.77.0") == 0 &&
+			 r->plen == 24 && strcmp(r->ifname, "Tunnel0") == 0;
+	}
+	ck_assert(found);
+	/* no config-exchange set accept: answered without CP, nothing added */
+	memsession_run(s, "configure terminal\ncrypto ikev2 profile prof\nno config-exchange set accept\nend");
+	memset(&set, 0, sizeof(set));
+	set.type = IKEV2_CP_SET;
+	add4(&set, IKEV2_CFG_INTERNAL_IP4_SUBNET, "198.18.78.0", "255.255.255.128");
+	reply.type = 0;
+	reply.n = 0;
+	ck_assert_int_eq(ikev2_rt_cp_client_informational(&info, &set, &reply), 0);
+	ck_assert_int_eq(reply.type, 0);
+	ck_assert_uint_eq(routes_via("Tunnel0"), 3);
+	/* all of it goes with the SA */
+	ikev2_rt_client_ike_event(&info, IKEV2_EV_DOWN);
+	ck_assert_uint_eq(routes_via("Tunnel0"), 0);
+	/* an IKE SA that is not ours: nothing */
+	info.id = 99;
+	ck_assert_int_eq(ikev2_rt_cp_client_informational(&info, &set, &reply), 0);
+	ck_assert_int_eq(reply.type, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *su = suite_create("flexvpn_client_cp");
 	TCase *tc = tcase_create("cp");
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, request_asks_for_config_and_sends_own_subnets);
+	tcase_add_test(tc, request_asks_for_config_and_set_sends_own_subnets);
+	tcase_add_test(tc, server_set_accepted_and_ack_recorded);
 	tcase_add_test(tc, plain_static_tunnel_sends_no_cp);
 	tcase_add_test(tc, reply_applied_and_removed_with_the_sa);
 	tcase_add_test(tc, reply_inserts_backup_gateways_after_current_peer);

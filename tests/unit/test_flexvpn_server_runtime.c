@@ -4,7 +4,9 @@
  * virtual-template profile and local authorization; B is a bare engine
  * (tests/unit/ikev2_exchange_harness.h) initiating with a CFG_REQUEST.
  * Checks the reply B gets, the Virtual-Access and its routes, the shows,
- * and that clear crypto session gives everything back.
+ * and that clear crypto session gives everything back; B's subnets from a
+ * CFG_SET after IKE_AUTH (or valued in its CFG_REQUEST) routed via the
+ * Virtual-Access.
  */
 #include <arpa/inet.h>
 
@@ -71,6 +73,22 @@ static int b_cp_received(void *ctx, const struct ikev2_ike_info *info, const str
 	return 0;
 }
 
+/* B's ops.cp_informational: the hub's answer to its CFG_SET. */
+static struct ikev2_cp b_ack;
+static unsigned n_b_ack;
+
+static int b_cp_info(void *ctx, const struct ikev2_ike_info *info, const struct ikev2_cp *req,
+		     struct ikev2_cp *reply)
+{
+	(void)ctx;
+	(void)info;
+	if (!reply) {
+		b_ack = *req;
+		n_b_ack++;
+	}
+	return 0;
+}
+
 static const char *run(const char *lines)
 {
 	static char *last;
@@ -115,6 +133,7 @@ static void setup_b(void)
 	b->has_cfg = true;
 	struct ikev2_engine_ops o = h_ops;
 	o.cp_received = b_cp_received;
+	o.cp_informational = b_cp_info;
 	ikev2_engine_free(b->e);
 	b->e = ikev2_engine_new(&o, b, &b->mb.be, NULL);
 }
@@ -140,6 +159,8 @@ static void setup(void)
 	cfg(hub);
 	memset(&got, 0, sizeof(got));
 	n_got = 0;
+	memset(&b_ack, 0, sizeof(b_ack));
+	n_b_ack = 0;
 }
 
 static void teardown(void)
@@ -223,6 +244,100 @@ START_TEST(test_hub_refuses_unauthorized)
 }
 END_TEST
 
+
+static void add_subnet(struct ikev2_cp *cp, const char *a, const char *m)
+{
+	struct ikev2_cp_attr *x = &cp->attrs[cp->n++];
+	x->type = IKEV2_CFG_INTERNAL_IP4_SUBNET;
+	x->len = 8;
+	inet_pton(AF_INET, a, x->value);
+	inet_pton(AF_INET, m, x->value + 4);
+}
+
+static uint64_t b_up(void)
+{
+	struct hpeer *a = &hnet.p[PEER_A], *b = &hnet.p[PEER_B];
+	ck_assert(ikev2_engine_initiate(b->e, &b->cfg, &b->addr, &a->addr) > 0);
+	h_pump();
+	ikev2_runtime_poll();
+	ck_assert_uint_eq(b->ike_ev[IKEV2_EV_UP], 1);
+	uint64_t id = h_ike(PEER_B, NULL);
+	ck_assert_uint_ne(id, 0);
+	return id;
+}
+
+/* An IOS spoke: CFG_SET with its LAN in an INFORMATIONAL after IKE_AUTH;
+ * the hub acks, routes it via Virtual-Access1 and shows it. */
+START_TEST(test_hub_learns_spoke_lan_from_cfg_set)
+{
+	uint64_t id = b_up();
+	struct ikev2_cp set;
+	memset(&set, 0, sizeof(set));
+	set.type = IKEV2_CP_SET;
+	add_subnet(&set, "203.0.113.0", "255.255.255.0");
+	add_subnet(&set, "198.18.64.0", "255.255.192.0");
+	ck_assert_int_eq(ikev2_engine_send_cp(hnet.p[PEER_B].e, id, &set), 0);
+	h_pump();
+	ikev2_runtime_poll();
+	ck_assert_uint_eq(n_b_ack, 1);
+	ck_assert_uint_eq(b_ack.type, IKEV2_CP_ACK);
+	ck_assert_uint_eq(b_ack.n, 1);
+	ck_assert_uint_eq(b_ack.attrs[0].type, IKEV2_CFG_INTERNAL_IP4_SUBNET);
+	ck_assert_uint_eq(b_ack.attrs[0].len, 0);
+	ck_assert_uint_eq(ikev2_fv_session_count(), 1);
+	ck_assert_int_eq(ikev2_fv_session_at(0)->n_subnets, 2);
+	ck_assert_uint_eq(tunnel_dynroute_count(), 3);
+	const char *out = run("show crypto ikev2 sa detailed\n");
+	ck_assert_msg(strstr(out, "      Remote subnets:\n"
+				  "      198.18.0.10 255.255.255.255\n"
+				  "      203.0.113.0 255.255.255.0\n"
+				  "      198.18.64.0 255.255.192.0\n"),
+		      "%s", out);
+	out = run("show ip route\n");
+	ck_assert_msg(strstr(out, "S     203.0.113.0/24 is directly connected, Virtual-Access1") &&
+			      strstr(out, "S     198.18.64.0/18 is directly connected, Virtual-Access1"),
+		      "%s", out);
+	/* the session goes: so do its routes */
+	run("clear crypto session remote 192.0.2.2\n");
+	h_pump();
+	ikev2_runtime_poll();
+	ck_assert_uint_eq(tunnel_dynroute_count(), 0);
+	out = run("show ip route\n");
+	ck_assert_msg(!strstr(out, "203.0.113.0"), "%s", out);
+}
+END_TEST
+
+/* A peer that puts its subnets into the IKE_AUTH CFG_REQUEST: taken too. */
+START_TEST(test_hub_takes_subnets_from_request)
+{
+	add_subnet(&hnet.p[PEER_B].cfg.cp_out, "203.0.113.64", "255.255.255.192");
+	b_up();
+	ck_assert_int_eq(ikev2_fv_session_at(0)->n_subnets, 1);
+	const char *out = run("show ip route\n");
+	ck_assert_msg(strstr(out, "S        203.0.113.64 is directly connected, Virtual-Access1"), "%s",
+		      out);
+}
+END_TEST
+
+/* no config-exchange set accept: answered without CP, nothing routed. */
+START_TEST(test_hub_set_accept_off)
+{
+	cfg("crypto ikev2 profile FLEX-SERVER\n no config-exchange set accept\n");
+	uint64_t id = b_up();
+	struct ikev2_cp set;
+	memset(&set, 0, sizeof(set));
+	set.type = IKEV2_CP_SET;
+	add_subnet(&set, "203.0.113.0", "255.255.255.0");
+	ck_assert_int_eq(ikev2_engine_send_cp(hnet.p[PEER_B].e, id, &set), 0);
+	h_pump();
+	ck_assert_uint_eq(n_b_ack, 1);
+	ck_assert_uint_eq(b_ack.type, 0);
+	ck_assert_int_eq(ikev2_fv_session_at(0)->n_subnets, 0);
+	ck_assert_uint_eq(tunnel_dynroute_count(), 1);
+	ck_assert_uint_eq(hnet.p[PEER_B].ike_ev[IKEV2_EV_DOWN], 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("flexvpn_server_runtime");
@@ -231,6 +346,9 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_hub_session);
 	tcase_add_test(tc, test_hub_refuses_unauthorized);
+	tcase_add_test(tc, test_hub_learns_spoke_lan_from_cfg_set);
+	tcase_add_test(tc, test_hub_takes_subnets_from_request);
+	tcase_add_test(tc, test_hub_set_accept_off);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -297,6 +297,12 @@ START_TEST(test_gre_transport)
 	char why[160];
 	ck_assert_int_eq(tunnel("Tunnel0", &t, why, sizeof(why)), 0);
 	ck_assert_int_eq(t.kind, IKEV2_GLUE_CHILD_GRE);
+	/* the transform set says "mode tunnel": GRE in tunnel-mode ESP */
+	ck_assert_msg(ikev2_glue_initiator_config(&t, &pc, why, sizeof(why)) == 0, "%s", why);
+	ck_assert_uint_eq(pc.child.mode, IPSEC_SA_TUNNEL);
+	/* "mode transport": transport-mode ESP, as every Cisco GRE guide sets */
+	cfg("crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac\n"
+	    " mode transport\n");
 	ck_assert_msg(ikev2_glue_initiator_config(&t, &pc, why, sizeof(why)) == 0, "%s", why);
 	ck_assert_uint_eq(pc.child.mode, IPSEC_SA_TRANSPORT);
 	ck_assert_uint_eq(pc.child.n_ts_local, 1);
