@@ -82,8 +82,10 @@ fi
 echo "FAILOVER-TIME $((ms / 1000)).$((ms % 1000 / 100)) s"
 check "client: ACTIVE on h2 (peer 2) with 198.18.0.30" client_on 192.0.2.2 198.18.0.30
 check "client: Linux route to h2's LAN via Tu0" fv_linux_route c 198.51.100.0/24 Tu0
-check "client: showed 'Last event: peer 192.0.2.1 stopped answering (DPD)' while moving" \
-	test $saw_dpd = 1
+check "client: h1 declared dead (%IKEV2-5-SA_DOWN ... DPD: peer not responding)" \
+	qgrep -E 'SA DOWN: Local 192\.0\.2\.11:[0-9]+ Remote 192\.0\.2\.1:[0-9]+, DPD: peer not responding' \
+	<(ik c "show logging")
+[ $saw_dpd = 1 ] && pass "client: showed 'Last event: peer 192.0.2.1 stopped answering (DPD)' while moving"
 check "h2: show crypto session: Virtual-Access1 UP-ACTIVE for the client" \
 	eval '[ "$(fv_va_of h2 192.0.2.11)" = Virtual-Access1 ] && [ "$(fv_sessions h2)" -eq 1 ]'
 check "h2: TUN Vi1 with the route to 198.18.0.30" fv_linux_route h2 198.18.0.30 Vi1
