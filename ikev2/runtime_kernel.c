@@ -165,6 +165,10 @@ int ikev2_rt_kernel_start(struct ipsec_backend *be)
 		return -1;
 	}
 	fcntl(nl_socket_get_fd(k.rt), F_SETFD, FD_CLOEXEC);
+	if (!xfrm_kernel_esp_works())
+		log_msg(LOG_SEV_ERR, "IPSEC", "DATAPLANE",
+			"The kernel refuses ESP SAs (no esp4?): CHILD SAs cannot be installed; "
+			"use --dataplane userspace");
 	*be = xfrm_backend_ops(k.x);
 	return 0;
 }

@@ -20,6 +20,9 @@
 
 #define SPI_MIN 0xc0000000u
 #define SPI_MAX 0xcfffffffu
+/* reqids of SPI reservations (the engine's reqids count up from 1) */
+#define LARVAL_REQID 0xf0000000u
+#define LARVAL_KEEP_MS 600000
 
 struct xsa {
 	struct ipsec_sa_params p;	/* keys kept for update_sa (wiped on free) */
@@ -38,6 +41,7 @@ struct xpol {
 /* An SPI from get_spi not installed yet (add_sa then uses UPDSA). */
 struct xlarval {
 	struct ipsec_sa_key key;
+	uint64_t add_ms;
 	struct xlarval *next;
 };
 
@@ -48,6 +52,7 @@ struct xfrm_backend {
 	struct xsa *sas;
 	struct xpol *pols;
 	struct xlarval *larval;
+	uint32_t larval_reqid;		/* unique per ALLOCSPI */
 	struct xfrm_backend_stats st;
 };
 
@@ -124,14 +129,27 @@ static int op_get_spi(void *ctx, const struct ipsec_addr *src, const struct ipse
 {
 	struct xfrm_backend *x = ctx;
 	x->st.n_get_spi++;
+	/* reservations the kernel dropped by now (xfrm_acq_expires, 30 s) */
+	uint64_t now = now_ms(x);
+	for (struct xlarval **pp = &x->larval; *pp;) {
+		struct xlarval *l = *pp;
+		if (now - l->add_ms < LARVAL_KEEP_MS) {
+			pp = &l->next;
+			continue;
+		}
+		*pp = l->next;
+		free(l);
+	}
 	struct nl_msg *m;
-	int rc = xfrm_msg_allocspi(src, dst, proto, SPI_MIN, SPI_MAX, &m);
+	x->larval_reqid = x->larval_reqid + 1 < LARVAL_REQID ? LARVAL_REQID : x->larval_reqid + 1;
+	int rc = xfrm_msg_allocspi(src, dst, proto, x->larval_reqid, SPI_MIN, SPI_MAX, &m);
 	if (rc == 0)
 		rc = xfrm_nl_transact(x->sk, m, parse_spi, spi);
 	if (rc != 0)
 		return count_err(x, rc);
 	struct xlarval *l = calloc(1, sizeof(*l));
 	if (l) {
+		l->add_ms = now;
 		l->key.src = *src;
 		l->key.dst = *dst;
 		l->key.spi = *spi;
@@ -354,6 +372,16 @@ static int op_add_policy(void *ctx, const struct ipsec_policy_params *p)
 	return 0;
 }
 
+/* The kernel knows a policy by direction, selector and if_id, not by
+ * reqid: two CHILD_SAs with the same selectors (an IKE SA collision, two
+ * tunnels' any/any) share one kernel policy. */
+static bool pol_same_kernel(const struct xpol *a, const struct xpol *b)
+{
+	return a->p.dir == b->p.dir && a->if_id == b->if_id &&
+	       memcmp(&a->p.src_ts, &b->p.src_ts, sizeof(a->p.src_ts)) == 0 &&
+	       memcmp(&a->p.dst_ts, &b->p.dst_ts, sizeof(a->p.dst_ts)) == 0;
+}
+
 static int op_del_policy(void *ctx, const struct ipsec_policy_params *p)
 {
 	struct xfrm_backend *x = ctx;
@@ -363,7 +391,13 @@ static int op_del_policy(void *ctx, const struct ipsec_policy_params *p)
 		if (!pol_eq(&pol->p, p))
 			continue;
 		*pp = pol->next;
-		int rc = policy_msg(x, &pol->p, pol->if_id, false);
+		/* another user of the kernel policy (newest first) takes it
+		 * over with its template; else it goes */
+		struct xpol *other = x->pols;
+		while (other && !pol_same_kernel(other, pol))
+			other = other->next;
+		int rc = other ? policy_msg(x, &other->p, other->if_id, true)
+			       : policy_msg(x, &pol->p, pol->if_id, false);
 		free(pol);
 		return count_err(x, rc == -ENOENT ? 0 : rc);
 	}
@@ -409,7 +443,6 @@ struct xfrm_backend *xfrm_backend_new(const struct xfrm_backend_config *c)
 		errno = e;
 		return NULL;
 	}
-	nl_socket_disable_seq_check(x->ev);
 	fcntl(nl_socket_get_fd(x->ev), F_SETFD, FD_CLOEXEC);
 	fcntl(nl_socket_get_fd(x->sk), F_SETFD, FD_CLOEXEC);
 	return x;
@@ -422,7 +455,11 @@ void xfrm_backend_free(struct xfrm_backend *x)
 	while (x->pols) {
 		struct xpol *p = x->pols;
 		x->pols = p->next;
-		policy_msg(x, &p->p, p->if_id, false);
+		bool shared = false;
+		for (const struct xpol *o = x->pols; o && !shared; o = o->next)
+			shared = pol_same_kernel(o, p);
+		if (!shared)
+			policy_msg(x, &p->p, p->if_id, false);
 		free(p);
 	}
 	while (x->sas) {
@@ -513,6 +550,13 @@ static int on_event(struct nl_msg *m, void *arg)
 	return NL_OK;
 }
 
+static int no_seq_check(struct nl_msg *m, void *arg)
+{
+	(void)m;
+	(void)arg;
+	return NL_OK;
+}
+
 void xfrm_backend_read_events(struct xfrm_backend *x)
 {
 	if (!x)
@@ -520,6 +564,8 @@ void xfrm_backend_read_events(struct xfrm_backend *x)
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb)
 		return;
+	/* multicast events have sequence number 0 */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, x);
 	/* the expire callback may call del_sa: it uses the other socket */
 	for (int i = 0; i < 64; i++)

@@ -21,6 +21,7 @@
 struct reply {
 	int err;			/* negative errno from NLMSG_ERROR */
 	bool got;			/* a data message arrived */
+	bool done;			/* the ack or the error arrived */
 	int (*parse)(struct nlmsghdr *h, void *arg);
 	void *arg;
 };
@@ -28,16 +29,18 @@ struct reply {
 static int on_valid(struct nl_msg *m, void *arg)
 {
 	struct reply *r = arg;
-	r->got = true;
-	if (r->parse)
+	if (r->parse && !r->got)
 		r->err = r->parse(nlmsg_hdr(m), r->arg);
-	return NL_STOP;
+	r->got = true;
+	/* every request carries NLM_F_ACK (libnl adds it): read on to the
+	 * ack, or it would be taken as the answer to the next request */
+	return NL_OK;
 }
 
 static int on_ack(struct nl_msg *m, void *arg)
 {
 	(void)m;
-	(void)arg;
+	((struct reply *)arg)->done = true;
 	return NL_STOP;
 }
 
@@ -46,13 +49,14 @@ static int on_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	(void)nla;
 	struct reply *r = arg;
 	r->err = e->error;	/* already negative */
+	r->done = true;
 	return NL_STOP;
 }
 
 int xfrm_nl_transact(struct nl_sock *sk, struct nl_msg *m,
 		     int (*parse)(struct nlmsghdr *h, void *arg), void *arg)
 {
-	struct reply r = {0, false, parse, arg};
+	struct reply r = {0, false, false, parse, arg};
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(m);
@@ -69,7 +73,11 @@ int xfrm_nl_transact(struct nl_sock *sk, struct nl_msg *m,
 		nl_cb_put(cb);
 		return -EIO;
 	}
-	rc = nl_recvmsgs(sk, cb);
+	/* nl_recvmsgs() returns after each datagram of a non-multipart
+	 * answer: a reply and its ack come in two */
+	do
+		rc = nl_recvmsgs(sk, cb);
+	while (rc >= 0 && !r.done);
 	nl_cb_put(cb);
 	if (r.err)
 		return r.err;

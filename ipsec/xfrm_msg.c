@@ -219,13 +219,13 @@ int xfrm_msg_sa(const struct ipsec_sa_params *p, uint32_t if_id, bool update, st
 }
 
 int xfrm_msg_allocspi(const struct ipsec_addr *src, const struct ipsec_addr *dst, uint8_t proto,
-		      uint32_t min, uint32_t max, struct nl_msg **out)
+		      uint32_t reqid, uint32_t min, uint32_t max, struct nl_msg **out)
 {
 	*out = NULL;
 	int fam = xfrm_family(dst->family);
 	if (!fam)
 		return -EAFNOSUPPORT;
-	struct nl_msg *m = nlmsg_alloc_simple(XFRM_MSG_ALLOCSPI, NLM_F_REQUEST);
+	struct nl_msg *m = nlmsg_alloc_simple(XFRM_MSG_ALLOCSPI, NLM_F_REQUEST | NLM_F_ACK);
 	if (!m)
 		return -ENOMEM;
 	struct xfrm_userspi_info s;
@@ -235,6 +235,7 @@ int xfrm_msg_allocspi(const struct ipsec_addr *src, const struct ipsec_addr *dst
 	s.info.id.proto = proto;
 	s.info.family = (uint16_t)fam;
 	s.info.mode = XFRM_MODE_TUNNEL;
+	s.info.reqid = reqid;
 	s.min = min;
 	s.max = max;
 	if (nlmsg_append(m, &s, sizeof(s), NLMSG_ALIGNTO) < 0) {
@@ -251,7 +252,7 @@ int xfrm_msg_sa_id(int type, const struct ipsec_sa_key *k, struct nl_msg **out)
 	int fam = xfrm_family(k->dst.family);
 	if (!fam)
 		return -EAFNOSUPPORT;
-	struct nl_msg *m = nlmsg_alloc_simple(type, NLM_F_REQUEST | (type == XFRM_MSG_DELSA ? NLM_F_ACK : 0));
+	struct nl_msg *m = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK);
 	if (!m)
 		return -ENOMEM;
 	struct xfrm_usersa_id id;

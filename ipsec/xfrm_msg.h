@@ -44,9 +44,11 @@ int xfrm_alg_names(uint16_t encr, uint16_t integ, struct xfrm_alg_names *out);
 int xfrm_msg_sa(const struct ipsec_sa_params *p, uint32_t if_id, bool update,
 		struct nl_msg **out);
 /* XFRM_MSG_ALLOCSPI for an inbound SA from src (the peer) to dst (us), SPI
- * in [min, max]. */
+ * in [min, max].  The kernel hands out the SPI of an existing larval state
+ * with the same addresses and reqid again: a reqid unique per call gives a
+ * new SPI each time (add_sa's UPDSA replaces the state, reqid included). */
 int xfrm_msg_allocspi(const struct ipsec_addr *src, const struct ipsec_addr *dst, uint8_t proto,
-		      uint32_t min, uint32_t max, struct nl_msg **out);
+		      uint32_t reqid, uint32_t min, uint32_t max, struct nl_msg **out);
 /* XFRM_MSG_DELSA or XFRM_MSG_GETSA (type) for the SA named by k. */
 int xfrm_msg_sa_id(int type, const struct ipsec_sa_key *k, struct nl_msg **out);
 /* XFRM_MSG_NEWPOLICY (add) / XFRM_MSG_DELPOLICY for p. */

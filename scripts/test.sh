@@ -11,7 +11,7 @@ jobs=$(nproc)
 echo "== build"
 "$top/scripts/build.sh" "$top/build"
 echo "== tests"
-(cd "$top/build" && ctest --output-on-failure -j"$jobs" -LE scenario)
+(cd "$top/build" && ctest --output-on-failure -j"$jobs" -LE "scenario|vm")
 if [ "$(id -u)" -eq 0 ]; then
 	echo "== scenario tests"
 	(cd "$top/build" && ctest --output-on-failure -L scenario)
@@ -19,6 +19,9 @@ else
 	echo "== scenario tests need root (network namespaces): run this script as root" >&2
 	exit 1
 fi
+
+echo "== kernel data plane in a VM"
+(cd "$top/build" && ctest --output-on-failure -L vm)
 
 echo "== sanitizer build (ASan + UBSan)"
 "$top/scripts/build.sh" "$top/build-asan" -DIKESH_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug

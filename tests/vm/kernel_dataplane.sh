@@ -64,7 +64,6 @@ diag() {
 
 cleanup() {
 	local p
-	[ "$FAILS" = 0 ] || diag failed
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	for p in a b la lb; do ip netns del "$P-$p" 2>/dev/null; done
@@ -146,8 +145,7 @@ check "Tu0 is an xfrm interface with if_id 1" \
 check "Tu0 has 198.18.0.1/30" eval 'nsx a ip -o addr show dev Tu0 | grep -q "inet 198.18.0.1/30"'
 check "A routes 203.0.113.0/24 through Tu0" eval 'nsx a ip route show 203.0.113.0/24 | grep -q "dev Tu0"'
 check "ip xfrm state on A: 2 ESP SAs with if_id 1" \
-	eval '[ "$(nsx a ip xfrm state | grep -c "^src 192.0.2")" = 2 ] &&
-	      [ "$(nsx a ip xfrm state | grep -c "if_id 0x1")" = 2 ] &&
+	eval '[ "$(nsx a ip xfrm state | grep -c "if_id 0x1")" = 2 ] &&
 	      nsx a ip xfrm state | grep -q "rfc4106(gcm(aes))"'
 check "ip xfrm policy on A: in/out/fwd with if_id 1" \
 	eval 'for d in in out fwd; do nsx a ip xfrm policy | grep -A3 "dir $d" | grep -q "if_id 0x1" || exit 1; done'
@@ -164,7 +162,7 @@ xfrm_pkts() {
 	me=$([ "$1" = a ] && echo 192.0.2.1 || echo 192.0.2.2)
 	nsx "$1" ip -s xfrm state | awk -v me="$me" -v dir="$2" '
 		/^src / { mine = (dir == "out" ? $2 == me : $4 == me) }
-		mine && /^ *[0-9]+\(bytes\), [0-9]+\(packets\)/ { sub(/\(packets\).*/, "", $2); s += $2 }
+		mine && /^[ \t]*[0-9]+\(bytes\), [0-9]+\(packets\)/ { sub(/\(packets\).*/, "", $2); s += $2 }
 		END { print s + 0 }'
 }
 diag up
@@ -192,7 +190,7 @@ tcp_xfer() { # FROM TO TO-ADDR SIZE: "OK ..." when the sink got exactly what was
 	nsx "$to" python3 -c '
 import hashlib, socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(1); s.settimeout(120)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(1); s.settimeout(30)
 c, _ = s.accept(); c.settimeout(120); h = hashlib.sha256(); n = 0
 while True:
     b = c.recv(1 << 16)
@@ -203,11 +201,13 @@ print(n, h.hexdigest())' "$addr" "$PORT" >"$LOGS/sink.out" 2>&1 &
 	sent=$(nsx "$from" python3 -c '
 import hashlib, os, socket, sys, time
 n = int(sys.argv[3]); data = os.urandom(n)
-for _ in range(100):
+end = time.time() + 20
+while True:
     try:
-        s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10); break
-    except OSError: time.sleep(0.1)
-else: sys.exit("cannot connect")
+        s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3); break
+    except OSError:
+        if time.time() > end: sys.exit("cannot connect")
+        time.sleep(0.2)
 s.settimeout(120); s.sendall(data); s.shutdown(socket.SHUT_WR); s.recv(1); s.close()
 print(n, hashlib.sha256(data).hexdigest())' "$addr" "$PORT" "$size" 2>&1)
 	wait "$pid"
@@ -245,6 +245,7 @@ check "no data-plane errors logged (show logging)" \
 	eval '! { ik a "show logging"; ik b "show logging"; } | grep -q "IPSEC-3-DATAPLANE"'
 
 # ---- exit removes what ikesh installed
+[ "$FAILS" = 0 ] || diag failed
 kill "$PID_a" "$PID_b"
 wait "$PID_a" "$PID_b" 2>/dev/null
 PIDS=()
