@@ -92,7 +92,7 @@ static bool sort_running;
 static int sort_cmp(const void *a, const void *b)
 {
 	const struct tun_if *x = *(struct tun_if *const *)a, *y = *(struct tun_if *const *)b;
-	return tun_ifname_cmp(x->c.name, y->c.name, sort_running);
+	return tun_ifunit_cmp(x->c.type, x->c.unit, y->c.type, y->c.unit, sort_running);
 }
 
 struct tun_if **tun_if_sorted(bool running, int *n)
@@ -227,28 +227,38 @@ int tunnel_vaccess_create(int vt_number, char *out, size_t outlen)
 	struct tun_if *tmpl = tun_if_get(vt);
 	if (!tmpl)
 		return -1;
-	for (int n = 1; n < 1000000; n++) {
-		snprintf(name, sizeof name, "Virtual-Access%d", n);
-		if (tun_if_get(name))
-			continue;
-		struct tun_if *t = if_create(name, 0);
-		char unit[32];
-		snprintf(unit, sizeof unit, "%s", t->c.unit);
-		t->c = tmpl->c;
-		snprintf(t->c.name, sizeof t->c.name, "%s", name);
-		snprintf(t->c.unit, sizeof t->c.unit, "%s", unit);
-		t->c.type = TUNNEL_IF_VIRTUAL_ACCESS;
-		t->c.vt_type_tunnel = false;
-		t->c.va_template = vt_number;
-		t->c.line_up = true;
-		t->c.negotiated.s_addr = 0;
-		changed();
-		tun_track_poll();
-		if (out)
-			snprintf(out, outlen, "%s", name);
-		return 0;
+	/* the lowest free number: one pass marking the ones in use (at most
+	 * n_ifs of them, so a free one is <= n_ifs + 1) */
+	int limit = n_ifs + 2;
+	bool *used = calloc((size_t)limit, sizeof *used);
+	if (!used)
+		abort();
+	for (int i = 0; i < n_ifs; i++) {
+		long k = ifs[i]->c.type == TUNNEL_IF_VIRTUAL_ACCESS ? strtol(ifs[i]->c.unit, NULL, 10) : 0;
+		if (k > 0 && k < limit)
+			used[k] = true;
 	}
-	return -1;
+	int n = 1;
+	while (used[n])
+		n++;
+	free(used);
+	snprintf(name, sizeof name, "Virtual-Access%d", n);
+	struct tun_if *t = if_create(name, 0);
+	char unit[32];
+	snprintf(unit, sizeof unit, "%s", t->c.unit);
+	t->c = tmpl->c;
+	snprintf(t->c.name, sizeof t->c.name, "%s", name);
+	snprintf(t->c.unit, sizeof t->c.unit, "%s", unit);
+	t->c.type = TUNNEL_IF_VIRTUAL_ACCESS;
+	t->c.vt_type_tunnel = false;
+	t->c.va_template = vt_number;
+	t->c.line_up = true;
+	t->c.negotiated.s_addr = 0;
+	changed();
+	tun_track_poll();
+	if (out)
+		snprintf(out, outlen, "%s", name);
+	return 0;
 }
 
 int tunnel_vaccess_delete(const char *ios_name)

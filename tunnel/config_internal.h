@@ -19,6 +19,10 @@ int tun_ifname_at(struct cmdctx *c, int i, char *out, size_t n);
 /* Compare two interface names: IOS running-config order (running) or the
  * order of show commands (physical interfaces first). */
 int tun_ifname_cmp(const char *a, const char *b, bool running);
+/* The same order for names already split into type and unit (sorting many
+ * interfaces: no re-parsing of the names). */
+int tun_ifunit_cmp(enum tunnel_iftype ta, const char *ua, enum tunnel_iftype tb, const char *ub,
+		   bool running);
 /* Dotted quad of a (one of several rotating static buffers). */
 const char *tun_ip4(struct in_addr a);
 /* IPv6 address in IOS form (upper case), rotating static buffers. */

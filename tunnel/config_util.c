@@ -219,13 +219,9 @@ static int show_rank(enum tunnel_iftype t)
 	}
 }
 
-int tun_ifname_cmp(const char *a, const char *b, bool running)
+int tun_ifunit_cmp(enum tunnel_iftype ta, const char *ua, enum tunnel_iftype tb, const char *ub,
+		   bool running)
 {
-	enum tunnel_iftype ta, tb;
-	char ua[32], ub[32];
-	if (tunnel_ifname_parse(a, &ta, ua, sizeof ua) != 0 ||
-	    tunnel_ifname_parse(b, &tb, ub, sizeof ub) != 0)
-		return strcmp(a, b);
 	int ra = running ? (int)ta : show_rank(ta), rb = running ? (int)tb : show_rank(tb);
 	if (ra != rb)
 		return ra - rb;
@@ -240,6 +236,16 @@ int tun_ifname_cmp(const char *a, const char *b, bool running)
 	if (sa != sb)
 		return sa < sb ? -1 : 1;
 	return 0;
+}
+
+int tun_ifname_cmp(const char *a, const char *b, bool running)
+{
+	enum tunnel_iftype ta, tb;
+	char ua[32], ub[32];
+	if (tunnel_ifname_parse(a, &ta, ua, sizeof ua) != 0 ||
+	    tunnel_ifname_parse(b, &tb, ub, sizeof ub) != 0)
+		return strcmp(a, b);
+	return tun_ifunit_cmp(ta, ua, tb, ub, running);
 }
 
 const char *tun_ip4(struct in_addr a)
