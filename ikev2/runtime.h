@@ -2,9 +2,13 @@
  * The live IKEv2 speaker: one IKEv2 engine (ikev2/engine.h) fed by the UDP
  * sockets of ikev2/runtime_socket.c, configured from the configuration
  * objects by ikev2/runtime_glue.c, initiating for protected Tunnel
- * interfaces (ikev2/runtime_tunnel.c), with a recording data plane
- * (ipsec/backend_record.h: CHILD_SAs are negotiated and kept, traffic is
- * not forwarded yet).  See docs/ikev2-runtime.md.
+ * interfaces (ikev2/runtime_tunnel.c).  CHILD_SAs go to the data plane
+ * chosen with --dataplane: the userspace one (ikev2/runtime_dataplane.h,
+ * TUN + ESP in ikesh), the kernel XFRM one (ikev2/runtime_kernel.h, the
+ * kernel's ESP with xfrm interfaces and gre links), or, when neither is in
+ * use (tests with their own transport, a data plane that failed to start),
+ * the recording one (ipsec/backend_record.h: CHILD_SAs are negotiated and
+ * kept, no traffic is forwarded).  See docs/ikev2-runtime.md.
  *
  * Start-up: ikev2_runtime_autostart() is queued on the event loop from a
  * constructor, so the runtime starts by itself once ev_run() runs (after
@@ -41,16 +45,17 @@ struct ikev2_runtime_env {
 	bool manual_poll;
 	/* Engine settings (NULL: from the crypto ikev2 globals). */
 	const struct ikev2_engine_settings *settings;
-	/* Data plane (NULL: the registered one, else the recording one). */
+	/* Data plane (NULL: the registered one, else the --dataplane one, else
+	 * the recording one). */
 	const struct ipsec_backend *backend;
 };
 
-/* A data plane that forwards traffic registers itself here before the
- * runtime starts (e.g. from its start-up code); without one, CHILD_SAs go
- * to the recording data plane (ipsec/backend_record.h). */
+/* A data plane registered here before the runtime starts takes precedence
+ * over the --dataplane one (userspace or kernel); with neither, CHILD_SAs
+ * go to the recording data plane (ipsec/backend_record.h). */
 void ikev2_runtime_register_backend(const struct ipsec_backend *be);
 
-/* Start the runtime: engine, recording data plane, sockets (unless
+/* Start the runtime: engine, data plane (see above), sockets (unless
  * env->send), tunnel re-check timer.  0, or -1 (nothing started). */
 int ikev2_runtime_start(const struct ikev2_runtime_env *env);
 /* Tear every SA down locally, close the sockets, free the engine. */

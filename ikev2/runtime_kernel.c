@@ -1,6 +1,7 @@
 /*
  * The kernel XFRM data plane in the live runtime: xfrm interfaces per
- * sVTI, routes, expiry events to the engine (see ikev2/runtime_kernel.h).
+ * sVTI, gre links per protected GRE tunnel, routes, expiry events to the
+ * engine (see ikev2/runtime_kernel.h).
  */
 #include "ikev2/runtime_kernel.h"
 
@@ -14,6 +15,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/ipgre.h>
 #include <netlink/route/link/xfrmi.h>
 #include <netlink/route/route.h>
 #include <stdarg.h>
@@ -44,6 +46,9 @@
 /* Worst-case ESP tunnel overhead for the automatic MTU: outer IPv4 20,
  * UDP 8, ESP header 8, IV 16, padding 15, trailer 2, ICV 32. */
 #define ESP_OVERHEAD 101
+/* GRE header 4 + delivery IPv4 header 20 (inside ESP in tunnel mode; in
+ * transport mode it is the outer header: 20 too many, the worst case) */
+#define GRE_OVERHEAD 24
 #define RETRY_MS 10000
 #define MAXROUTES 256
 
@@ -56,9 +61,11 @@ struct kroute {
 struct ktun {
 	char ifname[48];
 	char name[IFNAMSIZ];
-	uint32_t if_id;
+	uint32_t if_id;			/* sVTI only */
+	bool gre;			/* a gre link (else an xfrm interface) */
 	int ifindex;			/* 0: not created */
 	bool seen, up, have_addr, have_key;
+	struct ipsec_addr gre_local, gre_remote;	/* the gre link's endpoints */
 	struct in_addr addr;
 	unsigned plen, mtu, path_mtu;
 	struct ipsec_addr local, remote;
@@ -134,7 +141,7 @@ static uint32_t kx_if_id_for_sa(void *arg, const struct ipsec_sa_params *p)
 	const struct ipsec_addr *local = p->inbound ? &p->key.dst : &p->key.src;
 	const struct ipsec_addr *remote = p->inbound ? &p->key.src : &p->key.dst;
 	for (struct ktun *t = k.tuns; t; t = t->next)
-		if (t->have_key && ip_eq(&t->local, local) && ip_eq(&t->remote, remote))
+		if (!t->gre && t->have_key && ip_eq(&t->local, local) && ip_eq(&t->remote, remote))
 			return t->if_id;
 	return 0;
 }
@@ -292,13 +299,39 @@ static void disable_ipv6(const char *name)
 	}
 }
 
+/* "ip link add TuN type gre local SRC remote DST ttl 255": the GRE packets
+ * (protocol 47 between the endpoints) are what the CHILD_SA's plain
+ * policies protect. */
+static struct rtnl_link *gre_alloc(struct ktun *t)
+{
+	if (!t->have_key || t->local.family != 4 || t->remote.family != 4)
+		return NULL;
+	struct rtnl_link *l = rtnl_link_ipgre_alloc();
+	uint32_t src, dst;
+	memcpy(&src, t->local.ip, 4);
+	memcpy(&dst, t->remote.ip, 4);
+	if (l && (rtnl_link_ipgre_set_local(l, src) < 0 || rtnl_link_ipgre_set_remote(l, dst) < 0 ||
+		  rtnl_link_ipgre_set_ttl(l, 255) < 0)) {
+		rtnl_link_put(l);
+		return NULL;
+	}
+	t->gre_local = t->local;
+	t->gre_remote = t->remote;
+	return l;
+}
+
 static int link_create(struct ktun *t)
 {
-	struct rtnl_link *l = rtnl_link_xfrmi_alloc();
-	if (!l)
-		return -ENOMEM;
+	struct rtnl_link *l;
+	if (t->gre) {
+		if (!(l = gre_alloc(t)))
+			return t->have_key && t->local.family == 4 ? -ENOMEM : -EDESTADDRREQ;
+	} else {
+		if (!(l = rtnl_link_xfrmi_alloc()))
+			return -ENOMEM;
+		rtnl_link_xfrmi_set_if_id(l, t->if_id);
+	}
 	rtnl_link_set_name(l, t->name);
-	rtnl_link_xfrmi_set_if_id(l, t->if_id);
 	int rc = rtnl_link_add(k.rt, l, NLM_F_CREATE | NLM_F_EXCL);
 	if (rc == -NLE_EXIST) {
 		/* left over from an earlier run (its state is unknown) */
@@ -375,10 +408,14 @@ static unsigned mask_plen(struct in_addr mask)
 	return n;
 }
 
-/* An sVTI that gets an xfrm interface (as for the userspace TUN). */
-static bool wanted(const struct tunnel_ifconf *ifc, struct in_addr *addr, unsigned *plen)
+/* An sVTI that gets an xfrm interface, or a protected GRE/IP tunnel that
+ * gets a gre link (as for the userspace TUN). */
+static bool wanted(const struct tunnel_ifconf *ifc, struct in_addr *addr, unsigned *plen, bool *gre)
 {
-	if (ifc->type != TUNNEL_IF_TUNNEL || ifc->mode != TUNNEL_MODE_IPSEC_IPV4 || ifc->shutdown)
+	if (ifc->type != TUNNEL_IF_TUNNEL || ifc->shutdown)
+		return false;
+	*gre = ifc->mode == TUNNEL_MODE_GRE_IP && ifc->protection[0];
+	if (ifc->mode != TUNNEL_MODE_IPSEC_IPV4 && !*gre)
 		return false;
 	struct in_addr mask;
 	if (!tunnel_if_ipv4(ifc, addr, &mask) || !ikev2_rt_kernel_if_id(ifc->name))
@@ -474,13 +511,21 @@ static void sync_one(struct ktun *t, const struct tunnel_ifconf *ifc, struct in_
 		t->local = g.local;
 		t->remote = g.remote;
 	}
+	if (t->ifindex && t->gre &&
+	    (!t->have_key || !ip_eq(&t->local, &t->gre_local) || !ip_eq(&t->remote, &t->gre_remote))) {
+		/* new tunnel source / destination: a new gre link */
+		link_delete(t->name);
+		t->ifindex = 0;
+		t->retry_at = 0;
+	}
 	if (!t->ifindex) {
 		if (now < t->retry_at)
 			return;
 		t->retry_at = now + RETRY_MS;
 		int rc = link_create(t);
 		if (rc != 0) {
-			tun_log(t, "cannot create the xfrm interface %s: %s", t->name, strerror(-rc));
+			tun_log(t, "cannot create the %s %s: %s", t->gre ? "gre link" : "xfrm interface",
+				t->name, strerror(-rc));
 			t->ifindex = 0;
 			return;
 		}
@@ -498,7 +543,8 @@ static void sync_one(struct ktun *t, const struct tunnel_ifconf *ifc, struct in_
 		}
 	}
 	t->path_mtu = t->have_key ? path_mtu_to(&t->remote) : 1500;
-	unsigned mtu = ifc->ip_mtu > 0 ? (unsigned)ifc->ip_mtu : t->path_mtu - ESP_OVERHEAD;
+	unsigned mtu = ifc->ip_mtu > 0 ? (unsigned)ifc->ip_mtu
+		       : t->path_mtu - ESP_OVERHEAD - (t->gre ? GRE_OVERHEAD : 0);
 	if (mtu < 68)
 		mtu = 68;
 	if (mtu != t->mtu) {
@@ -542,7 +588,8 @@ void ikev2_rt_kernel_sync(void)
 		const struct tunnel_ifconf *ifc = tunnel_if_at(i);
 		struct in_addr addr;
 		unsigned plen;
-		if (!ifc || !wanted(ifc, &addr, &plen))
+		bool gre;
+		if (!ifc || !wanted(ifc, &addr, &plen, &gre))
 			continue;
 		struct ktun *t = k.tuns;
 		while (t && strcasecmp(t->ifname, ifc->name) != 0)
@@ -561,6 +608,14 @@ void ikev2_rt_kernel_sync(void)
 			k.tuns = t;
 		}
 		t->seen = true;
+		if (t->gre != gre) {
+			/* tunnel mode changed: the other kind of link */
+			if (t->ifindex)
+				link_delete(t->name);
+			t->ifindex = 0;
+			t->retry_at = 0;
+			t->gre = gre;
+		}
 		sync_one(t, ifc, addr, plen, now);
 	}
 	for (struct ktun **pp = &k.tuns; *pp;) {
@@ -603,7 +658,8 @@ int ikev2_rt_kernel_tunnel(const char *ifname, struct ikev2_rt_kernel_tunnel *ou
 	snprintf(out->ifname, sizeof(out->ifname), "%s", t->ifname);
 	snprintf(out->linux_name, sizeof(out->linux_name), "%s", t->name);
 	out->ifindex = t->ifindex;
-	out->if_id = t->if_id;
+	out->if_id = t->gre ? 0 : t->if_id;
+	out->gre = t->gre;
 	out->up = t->up;
 	out->mtu = t->mtu;
 	out->path_mtu = t->path_mtu;

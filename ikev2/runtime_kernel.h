@@ -15,6 +15,14 @@
  *   SAs (matched by their outer addresses = tunnel source/destination) and
  *   the reqid's any/any policies carry if_id N+1.
  *
+ * Per protected "tunnel mode gre ip" tunnel (tunnel protection ipsec
+ * profile), likewise with a gre link "TuN" (ip link add TuN type gre local
+ * SRC remote DST ttl 255; MTU default path MTU minus ESP and GRE overhead),
+ * recreated when the endpoints change.  Its CHILD_SA (protocol 47, source to
+ * destination, transport or tunnel mode) gets no if_id: plain policies
+ * select the GRE packets the link sends, and the inbound policy makes the
+ * kernel drop GRE from the peer that did not come through ESP.
+ *
  * Kernel XFRM_MSG_EXPIRE events go to ikev2_engine_child_expired() as the
  * userspace data plane's lifetime events do.  The IKE sockets get per-socket
  * bypass policies and the port 4500 socket UDP_ENCAP_ESPINUDP (the kernel
@@ -54,12 +62,13 @@ struct ikev2_rt_kernel_tunnel {
 	char ifname[48];		/* IOS name */
 	char linux_name[IFNAMSIZ];	/* "Tu0" */
 	int ifindex;			/* 0: not created (yet) */
-	uint32_t if_id;
+	bool gre;			/* a gre link, else an xfrm interface */
+	uint32_t if_id;			/* xfrm interface only */
 	bool up;
 	unsigned mtu, path_mtu;
 	unsigned n_routes;
 };
-/* The xfrm interface of an IOS tunnel interface.  0 or -1. */
+/* The xfrm interface or gre link of an IOS tunnel interface.  0 or -1. */
 int ikev2_rt_kernel_tunnel(const char *ifname, struct ikev2_rt_kernel_tunnel *out);
 
 /* The if_id used for "Tunnel N" (N + 1; 0 for other names). */

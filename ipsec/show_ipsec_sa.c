@@ -11,8 +11,11 @@
  * the tunnel's (kept across rekeys by the userspace data plane, see
  * docs/dataplane.md "Counters"), the SAs are those bound to its TUN.  The
  * detail form is what ntc-templates' cisco_ios_show_crypto_ipsec_sa_detail
- * parses.  Where IOS shows values that do not exist here the output says
- * what is true: flow_id "SW:n" (software crypto), conn id derived from the
+ * parses.  With the kernel XFRM data plane the SAs and counters are the
+ * kernel's (ipsec/show_ipsec_sa_kernel.c): the sums over the tunnel's SAs
+ * still installed, so they restart with each rekey, and "#pkts invalid sa"
+ * is the namespace's XfrmInNoStates.  Where IOS shows values that do not
+ * exist here the output says what is true: flow_id "SW:n" (software crypto), conn id derived from the
  * CHILD_SA, "#pkts invalid sa (rcv)" data-plane wide (a packet with an
  * unknown SPI belongs to no tunnel).
  */
@@ -26,7 +29,9 @@
 #include "ikev2/runtime.h"
 #include "ikev2/runtime_dataplane.h"
 #include "ikev2/runtime_glue.h"
+#include "ikev2/runtime_kernel.h"
 #include "ipsec/config.h"
+#include "ipsec/show_ipsec_sa_kernel.h"
 #include "ipsec/userspace.h"
 #include "lib/buf.h"
 #include "tunnel/tunnel.h"
@@ -86,6 +91,10 @@ struct tview {
 	bool have_dp;
 	struct ikev2_rt_dp_tunnel dt;
 	struct userspace_tunnel_info ti;
+	bool have_kernel;		/* kernel XFRM data plane (no have_dp) */
+	struct kernel_sa_view kv;
+	bool have_kt;
+	struct ikev2_rt_kernel_tunnel kt;
 };
 
 /* A Virtual-Access carries its session's IKE SA (the hub is responder:
@@ -127,6 +136,13 @@ static void tview_fill(struct tview *v, const struct tunnel_ifconf *ifc)
 	if (dp && ikev2_rt_dp_tunnel(ifc->name, &v->dt) == 0 &&
 	    userspace_tunnel_info(dp, v->dt.id, &v->ti) == 0)
 		v->have_dp = true;
+	if (!v->have_dp && ikev2_rt_kernel() && ifc->type == TUNNEL_IF_TUNNEL) {
+		/* sVTI: the xfrm interface's if_id; GRE: the endpoints' SAs */
+		uint32_t if_id = ifc->mode == TUNNEL_MODE_IPSEC_IPV4 ? ikev2_rt_kernel_if_id(ifc->name) : 0;
+		if (if_id || (ifc->mode == TUNNEL_MODE_GRE_IP && v->have_key))
+			v->have_kernel = kernel_sa_view_get(if_id, &v->key.local, &v->key.remote, &v->kv);
+		v->have_kt = ikev2_rt_kernel_tunnel(ifc->name, &v->kt) == 0;
+	}
 }
 
 /* Local / remote address of the tunnel: the IKE SA's, else the config's. */
@@ -260,6 +276,38 @@ static void sa_list_cb(void *arg, const struct userspace_sa_info *s)
 	l->v[l->n++] = *s;
 }
 
+/* The tunnel's SAs (newest first) into l; free l->v. */
+static void tview_sas(const struct tview *v, struct sa_list *l)
+{
+	if (v->have_dp) {
+		l->tunnel_id = v->dt.id;
+		userspace_foreach_sa(ikev2_rt_dp(), sa_list_cb, l);
+	} else if (v->have_kernel && v->kv.n) {
+		l->v = malloc(v->kv.n * sizeof(*l->v));
+		if (l->v) {
+			memcpy(l->v, v->kv.v, v->kv.n * sizeof(*l->v));
+			l->n = l->cap = v->kv.n;
+		}
+	}
+}
+
+/* The tunnel's counters, with the errors of its device. */
+static void tview_counters(const struct tview *v, struct userspace_counters *c,
+			   uint64_t *send_err, uint64_t *recv_err)
+{
+	memset(c, 0, sizeof(*c));
+	*send_err = *recv_err = 0;
+	if (v->have_dp) {
+		*c = v->ti.c;
+		*send_err = c->send_errors + v->dt.tx_sock_errors;
+		*recv_err = c->recv_errors + v->dt.rx_tun_errors;
+	} else if (v->have_kernel) {
+		*c = v->kv.c;
+		*send_err = c->send_errors;
+		*recv_err = c->recv_errors;
+	}
+}
+
 static void print_sa(struct buf *b, const struct userspace_sa_info *s, const char *map)
 {
 	char tr[64];
@@ -355,6 +403,7 @@ static void foreach_tview(struct buf *b, const struct filter *f, bool detail,
 			first = false;
 			show(b, v, detail, arg);
 		}
+		kernel_sa_view_free(&v->kv);
 		free(v);
 	}
 }
@@ -380,13 +429,8 @@ static void show_one_sa(struct buf *b, const struct tview *v, bool detail, uint6
 	buf_printf(b, "   current_peer %s port %u\n", ra, r.port ? r.port : 500);
 	buf_adds(b, "     PERMIT, flags={origin_is_acl,}\n");
 	struct userspace_counters c;
-	memset(&c, 0, sizeof(c));
-	uint64_t send_err = 0, recv_err = 0;
-	if (v->have_dp) {
-		c = v->ti.c;
-		send_err = c.send_errors + v->dt.tx_sock_errors;
-		recv_err = c.recv_errors + v->dt.rx_tun_errors;
-	}
+	uint64_t send_err, recv_err;
+	tview_counters(v, &c, &send_err, &recv_err);
 	buf_printf(b, "    #pkts encaps: %llu, #pkts encrypt: %llu, #pkts digest: %llu\n",
 		   U(c.pkts_encaps), U(c.pkts_encaps), U(c.pkts_encaps));
 	buf_printf(b, "    #pkts decaps: %llu, #pkts decrypt: %llu, #pkts verify: %llu\n",
@@ -415,24 +459,39 @@ static void show_one_sa(struct buf *b, const struct tview *v, bool detail, uint6
 		buf_printf(b, "    #send errors %llu, #recv errors %llu\n", U(send_err), U(recv_err));
 	}
 	buf_printf(b, "\n     local crypto endpt.: %s, remote crypto endpt.: %s\n", la, ra);
-	unsigned path = v->have_dp && v->dt.path_mtu ? v->dt.path_mtu : 1500;
+	unsigned path = v->have_dp && v->dt.path_mtu ? v->dt.path_mtu
+			: v->have_kt && v->kt.path_mtu ? v->kt.path_mtu : 1500;
 	unsigned plain = v->have_dp && v->dt.mtu ? v->dt.mtu
+			 : v->have_kt && v->kt.mtu ? v->kt.mtu
 			 : ifc->ip_mtu > 0 ? (unsigned)ifc->ip_mtu : path;
 	const char *idb = v->have_dp && v->dt.path_dev[0] ? v->dt.path_dev
 			  : ifc->src.kind == TUNNEL_EP_INTERFACE ? ifc->src.name : "unknown";
 	buf_printf(b, "     plaintext mtu %u, path mtu %u, ip mtu %u, ip mtu idb %s\n", plain, path,
 		   path, idb);
-	uint32_t spi = v->have_dp ? v->ti.spi_out : 0;
+	uint32_t spi = v->have_dp ? v->ti.spi_out : v->have_kernel ? v->kv.spi_out : 0;
 	buf_printf(b, "     current outbound spi: 0x%X(%u)\n", spi, spi);
 	char g[16];
 	uint16_t dh = v->child ? v->child->dh : 0;
 	buf_printf(b, "     PFS (Y/N): %s, DH group: %s\n\n", dh ? "Y" : "N", dh_name(dh, g, sizeof(g)));
-	struct sa_list sl = {NULL, 0, 0, v->have_dp ? v->dt.id : 0};
-	if (v->have_dp)
-		userspace_foreach_sa(ikev2_rt_dp(), sa_list_cb, &sl);
+	struct sa_list sl = {NULL, 0, 0, 0};
+	tview_sas(v, &sl);
 	print_sas(b, &sl, true, map);
 	print_sas(b, &sl, false, map);
 	free(sl.v);
+}
+
+/* The kernel's count of ESP packets with an unknown SPI (this namespace). */
+static uint64_t xfrm_in_no_states(void)
+{
+	FILE *f = fopen("/proc/net/xfrm_stat", "re");
+	unsigned long long n = 0;
+	char line[128];
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "XfrmInNoStates %llu", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
 }
 
 static void show_ipsec_sa(struct buf *b, const struct filter *f, bool detail)
@@ -442,6 +501,8 @@ static void show_ipsec_sa(struct buf *b, const struct filter *f, bool detail)
 		struct userspace_dp_stats st;
 		userspace_dp_get_stats(ikev2_rt_dp(), &st);
 		invalid_sa = st.invalid_sa_recv;
+	} else if (ikev2_rt_kernel()) {
+		invalid_sa = xfrm_in_no_states();
 	}
 	foreach_tview(b, f, detail, show_one_sa, invalid_sa);
 }
@@ -466,14 +527,14 @@ struct sess_sa {
 static void session_sas(const struct tview *v, struct sess_sa *s)
 {
 	memset(s, 0, sizeof(*s));
-	if (!v->have_dp)
+	if (!v->have_dp && !v->have_kernel)
 		return;
-	struct sa_list sl = {NULL, 0, 0, v->dt.id};
-	userspace_foreach_sa(ikev2_rt_dp(), sa_list_cb, &sl);
-	s->in_pkts = v->ti.c.pkts_decaps;
-	s->out_pkts = v->ti.c.pkts_encaps;
-	s->in_drop = v->ti.c.recv_errors + v->dt.rx_tun_errors;
-	s->out_drop = v->ti.c.send_errors + v->dt.tx_sock_errors;
+	struct sa_list sl = {NULL, 0, 0, 0};
+	tview_sas(v, &sl);
+	struct userspace_counters c;
+	tview_counters(v, &c, &s->out_drop, &s->in_drop);
+	s->in_pkts = c.pkts_decaps;
+	s->out_pkts = c.pkts_encaps;
 	/* life of the newest SA of each direction (listed first) */
 	for (unsigned i = 0; i < sl.n; i++) {
 		const struct userspace_sa_info *x = &sl.v[i];

@@ -4,7 +4,8 @@
  * HMAC, ESN / wide replay window, NAT-T encapsulation, lifetimes, if_id,
  * transport-mode selector), UPDSA for reserved SPIs, ALLOCSPI, DELSA/GETSA,
  * policies (selector from traffic selectors, template, if_id, priority
- * order), and refused algorithms.
+ * order; GRE over IPsec's protocol-47 transport policy), and refused
+ * algorithms.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -320,6 +321,46 @@ START_TEST(test_policy)
 }
 END_TEST
 
+/* GRE over IPsec on the kernel path: protocol 47 between the tunnel
+ * endpoints, a transport-mode template (no addresses), no if_id, ranked
+ * before any subnet policy. */
+START_TEST(test_policy_gre_transport)
+{
+	struct ipsec_policy_params p;
+	pol_params(&p, IPSEC_POLICY_OUT);
+	struct nl_msg *m;
+	ck_assert_int_eq(xfrm_msg_policy(&p, 0, true, &m), 0);
+	uint32_t prio24 = ((const struct xfrm_userpolicy_info *)nlmsg_data(nlmsg_hdr(m)))->priority;
+	nlmsg_free(m);
+	ts4(&p.src_ts, "192.0.2.1", "192.0.2.1");
+	ts4(&p.dst_ts, "192.0.2.2", "192.0.2.2");
+	p.src_ts.proto = p.dst_ts.proto = 47;
+	p.mode = IPSEC_SA_TRANSPORT;
+	ck_assert_int_eq(xfrm_msg_policy(&p, 0, true, &m), 0);
+	struct nlattr *tb[XFRMA_MAX + 1];
+	struct nlmsghdr *h = parse(m, sizeof(struct xfrm_userpolicy_info), tb);
+	const struct xfrm_userpolicy_info *pi = nlmsg_data(h);
+	ck_assert_uint_eq(pi->dir, XFRM_POLICY_OUT);
+	ck_assert_uint_eq(pi->sel.proto, 47);
+	ck_assert_uint_eq(pi->sel.prefixlen_s, 32);
+	ck_assert_uint_eq(pi->sel.prefixlen_d, 32);
+	ck_assert_mem_eq(&pi->sel.saddr, "\xc0\x00\x02\x01", 4);
+	ck_assert_mem_eq(&pi->sel.daddr, "\xc0\x00\x02\x02", 4);
+	ck_assert_uint_eq(pi->sel.sport_mask, 0);
+	ck_assert_uint_eq(pi->sel.dport_mask, 0);
+	ck_assert_uint_lt(pi->priority, prio24);
+	const struct xfrm_user_tmpl *t = nla_data(tb[XFRMA_TMPL]);
+	ck_assert_uint_eq(t->mode, XFRM_MODE_TRANSPORT);
+	ck_assert_uint_eq(t->id.proto, IPPROTO_ESP);
+	ck_assert_uint_eq(t->reqid, 9);
+	static const uint8_t zero[16];
+	ck_assert_mem_eq(&t->saddr, zero, 16);	/* transport: the packet's addresses */
+	ck_assert_mem_eq(&t->id.daddr, zero, 16);
+	ck_assert(tb[XFRMA_IF_ID] == NULL);
+	nlmsg_free(m);
+}
+END_TEST
+
 START_TEST(test_ts_prefix)
 {
 	struct ipsec_ts t;
@@ -348,6 +389,7 @@ int main(void)
 	tcase_add_test(tc, test_sa_refused);
 	tcase_add_test(tc, test_allocspi_and_ids);
 	tcase_add_test(tc, test_policy);
+	tcase_add_test(tc, test_policy_gre_transport);
 	tcase_add_test(tc, test_ts_prefix);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

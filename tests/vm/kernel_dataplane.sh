@@ -16,6 +16,13 @@
 # the kernel report a soft expiry (XFRM_MSG_EXPIRE) and the CHILD_SA is
 # rekeyed during a transfer; ikesh's exit removes Tu0, the SAs and policies.
 #
+# Then GRE over IPsec: the same routers with "tunnel mode gre ip" and a
+# transport-mode transform set.  Tu0 is a gre link (local 192.0.2.1 remote
+# 192.0.2.2), the CHILD_SA protects protocol 47 between the endpoints with
+# transport-mode SAs and plain (no if_id) policies; pings and a TCP transfer
+# LAN to LAN; show crypto ipsec sa's counters agree between the routers and
+# with ip -s xfrm state.
+#
 # Usage: kernel_dataplane.sh IKESH SOURCE-DIR [LOG-DIR]
 set -u
 IKESH=$1
@@ -96,7 +103,10 @@ done
 wait_until 10 nsx a ping -c1 -W1 192.0.2.2 || bad "topology: A cannot reach B"
 
 # ---------------------------------------------------------------- routers
+MODE=svti	# svti | gre: the Tunnel0 of render
 render() { # NODE OUT
+	local gre=()
+	[ "$MODE" = gre ] && gre=(-e "s/tunnel mode ipsec ipv4/tunnel mode gre ip/" -e "s/^ mode tunnel/ mode transport/")
 	if [ "$1" = a ]; then
 		set -- "$2" RA 192.0.2.1 192.0.2.2 198.51.100.1 198.18.0.1 203.0.113.0
 	else
@@ -104,7 +114,7 @@ render() { # NODE OUT
 	fi
 	{ echo "do debug crypto ikev2"; sed -e "s/@HOST@/$2/" -e "s/@LOCAL@/$3/" -e "s/@PEER@/$4/" -e "s/@LAN@/$5/" \
 		-e "s/@TUNADDR@/$6/" -e "s/@REMOTE_LAN@/$7/" -e "s/@IKE_ENCR@/aes-gcm-128/" \
-		-e "/@IKE_INTEG@/d" -e "s/@TRANSFORM@/esp-gcm 128/" -e "/@IPSEC_EXTRA@/d" \
+		-e "/@IKE_INTEG@/d" -e "s/@TRANSFORM@/esp-gcm 128/" -e "/@IPSEC_EXTRA@/d" "${gre[@]}" \
 		"$SRC/tests/vm/router.cfg"; } >"$1"
 }
 ik() { # NODE CMD...: one vty batch
@@ -114,9 +124,9 @@ ik() { # NODE CMD...: one vty batch
 	timeout 30 "$IKESH" "${args[@]}" --socket "$SOCKS/$n.sock" 2>&1 | tee -a "$LOGS/$n-cli.log"
 }
 start() { # NODE
-	render "$1" "$LOGS/$1.cfg"
+	render "$1" "$LOGS/$1-$MODE.cfg"
 	rm -f "$SOCKS/$1.sock"
-	ip netns exec "$P-$1" "$IKESH" -f "$LOGS/$1.cfg" --no-console --socket "$SOCKS/$1.sock" \
+	ip netns exec "$P-$1" "$IKESH" -f "$LOGS/$1-$MODE.cfg" --no-console --socket "$SOCKS/$1.sock" \
 		--dataplane kernel </dev/null >>"$LOGS/$1.log" 2>&1 &
 	PIDS+=($!)
 	eval "PID_$1=$!"
@@ -181,6 +191,41 @@ check "B's encrypt counter equals A's decrypt (+-2), >= 40" \
 check "the counters are the kernel's (ip -s xfrm state: A out $xo_a, B in $xi_b)" \
 	eval '[ $(( (enc_a - xo_a) * (enc_a - xo_a) )) -le 4 ] && [ $(( (dec_b - xi_b) * (dec_b - xi_b) )) -le 4 ]'
 ik a "show crypto engine connections active" >/dev/null
+
+# ---- show crypto ipsec sa / session with the kernel's counters
+# ipsec_sa NODE...: show crypto ipsec sa interface Tunnel0 into LOGS/sa-NODE.txt
+ipsec_sa() { local n; for n in "$@"; do ik "$n" "show crypto ipsec sa interface Tunnel0" >"$LOGS/sa-$n.txt"; done; }
+# sa_ctr NODE encaps|decaps, out_spi NODE ("current outbound spi", decimal):
+# from the last ipsec_sa NODE
+sa_ctr() { sed -n "s/.*#pkts $2: \([0-9]*\),.*/\1/p" "$LOGS/sa-$1.txt" | head -1; }
+out_spi() { sed -n 's/.*current outbound spi: 0x[0-9A-F]*(\([0-9]*\)).*/\1/p' "$LOGS/sa-$1.txt" | head -1; }
+near() { [ $(( ($1 - $2) * ($1 - $2) )) -le 4 ]; }
+xo_a=$(xfrm_pkts a out) xi_b=$(xfrm_pkts b in)
+ipsec_sa a b
+ea=$(sa_ctr a encaps) db=$(sa_ctr b decaps) eb=$(sa_ctr b encaps) da=$(sa_ctr a decaps)
+log "show crypto ipsec sa: A encaps $ea decaps $da; B encaps $eb decaps $db; ip -s xfrm: A out $xo_a, B in $xi_b"
+check "show crypto ipsec sa: #pkts encaps on A ($ea) = #pkts decaps on B ($db), >= 41" \
+	eval '[ "${ea:-0}" -ge 41 ] && near "$ea" "$db"'
+check "show crypto ipsec sa: #pkts encaps on B ($eb) = #pkts decaps on A ($da), >= 40" \
+	eval '[ "${eb:-0}" -ge 40 ] && near "$eb" "$da"'
+check "show crypto ipsec sa counters are ip -s xfrm state's (A out $xo_a, B in $xi_b)" \
+	eval 'near "$ea" "$xo_a" && near "$db" "$xi_b"'
+spi_hex=$(printf '0x%08x' "$(out_spi a)")
+check "current outbound spi of A ($spi_hex) is A's outbound SA in the kernel" \
+	eval 'nsx a ip xfrm state | awk "/^src 192.0.2.1 dst 192.0.2.2/ { getline; print \$4 }" | grep -qx "$spi_hex"'
+PARSE="$SRC/tests/conformance/parse.py"
+TPL="$SRC/tests/conformance/templates"
+ik a "show crypto ipsec sa detail" >"$LOGS/ipsec-sa-detail-a.txt"
+rows=$(python3 "$PARSE" "$TPL/cisco_ios_show_crypto_ipsec_sa_detail.textfsm" <"$LOGS/ipsec-sa-detail-a.txt" 2>&1) || rows=""
+check "show crypto ipsec sa detail parses with the ntc template (2 SAs, encaps $ea)" eval '
+	[ "$(printf "%s\n" "$rows" | grep -c "\"SA_SPI_HEX\"")" -eq 2 ] &&
+	printf "%s\n" "$rows" | grep -q "\"PKTS_ENCAPS\": \"$ea\""'
+ik b "show crypto session detail" >"$LOGS/session-detail-b.txt"
+rows=$(python3 "$PARSE" "$TPL/cisco_ios_show_crypto_session_detail.textfsm" <"$LOGS/session-detail-b.txt" 2>&1) || rows=""
+check "show crypto session detail parses (UP-ACTIVE, 2 SAs) and B's dec'ed = $db" eval '
+	printf "%s\n" "$rows" | grep -q "\"SESSION_STATUS\": \"UP-ACTIVE\"" &&
+	printf "%s\n" "$rows" | grep -q "\"ACTIVE_SA\": \"2\"" &&
+	grep -q "Inbound:  #pkts dec.ed $db drop 0" "$LOGS/session-detail-b.txt"'
 
 # ---- TCP through the tunnel
 PORT=5201
@@ -252,6 +297,58 @@ PIDS=()
 check "ikesh exit removes Tu0" eval '! nsx a ip link show Tu0'
 check "ikesh exit removes the SAs and policies" \
 	eval '[ -z "$(nsx a ip xfrm state)" ] && [ -z "$(nsx a ip xfrm policy)" ] && [ -z "$(nsx b ip xfrm state)" ]'
+
+# ---------------------------------------------------------------- GRE over IPsec
+MODE=gre
+start a
+start b
+if wait_until 60 tunnel_up a && wait_until 20 tunnel_up b; then
+	ok "GRE: IKE up, Tunnel0 (tunnel mode gre ip) up on both routers"
+	check "GRE: Tu0 is a gre link local 192.0.2.1 remote 192.0.2.2" \
+		eval 'nsx a ip -d link show Tu0 | grep -q "gre remote 192.0.2.2 local 192.0.2.1"'
+	check "GRE: Tu0 has 198.18.0.1/30, A routes 203.0.113.0/24 through it" \
+		eval 'nsx a ip -o addr show dev Tu0 | grep -q "inet 198.18.0.1/30" &&
+		      nsx a ip route show 203.0.113.0/24 | grep -q "dev Tu0"'
+	check "GRE: ip xfrm state on A: 2 transport-mode ESP SAs, no if_id" \
+		eval '[ "$(nsx a ip xfrm state | grep -c "proto esp spi .* mode transport")" = 2 ] &&
+		      ! nsx a ip xfrm state | grep -q if_id'
+	check "GRE: ip xfrm policy on A: out/in for proto gre 192.0.2.1 <-> 192.0.2.2, transport, no if_id" \
+		eval 'pol=$(nsx a ip xfrm policy) &&
+		      echo "$pol" | grep -A3 "^src 192.0.2.1/32 dst 192.0.2.2/32 proto gre" | grep -q "dir out" &&
+		      echo "$pol" | grep -A3 "^src 192.0.2.2/32 dst 192.0.2.1/32 proto gre" | grep -q "dir in" &&
+		      echo "$pol" | grep -A4 "proto gre" | grep -q "mode transport" &&
+		      ! echo "$pol" | grep -q if_id'
+	wait_until 10 ping_ok la 203.0.113.2 || true
+	check "GRE: ping lanA -> lanB (20)" nsx la ping -c 20 -i 0.05 -W 2 -q 203.0.113.2
+	check "GRE: ping lanB -> lanA (20)" nsx lb ping -c 20 -i 0.05 -W 2 -q 198.51.100.2
+	xo_a=$(xfrm_pkts a out) xi_b=$(xfrm_pkts b in)
+	ipsec_sa a b
+	ea=$(sa_ctr a encaps) db=$(sa_ctr b decaps) eb=$(sa_ctr b encaps) da=$(sa_ctr a decaps)
+	log "GRE: show crypto ipsec sa: A encaps $ea decaps $da; B encaps $eb decaps $db; ip -s xfrm: A out $xo_a, B in $xi_b"
+	check "GRE: #pkts encaps on A ($ea) = #pkts decaps on B ($db) = ip -s xfrm ($xo_a, $xi_b), >= 20" \
+		eval '[ "${ea:-0}" -ge 20 ] && near "$ea" "$db" && near "$ea" "$xo_a" && near "$db" "$xi_b"'
+	check "GRE: #pkts encaps on B ($eb) = #pkts decaps on A ($da), >= 20" \
+		eval '[ "${eb:-0}" -ge 20 ] && near "$eb" "$da"'
+	check "GRE: show crypto ipsec sa: Transport, identities protocol 47" \
+		eval 'grep -q "in use settings ={Transport, }" "$LOGS/sa-a.txt" &&
+		      grep -q "local  ident (addr/mask/prot/port): (192.0.2.1/255.255.255.255/47/0)" "$LOGS/sa-a.txt"'
+	r=$(tcp_xfer la lb 203.0.113.2 $((2 * 1024 * 1024)))
+	log "GRE: TCP lanA -> lanB: $r"
+	check "GRE: 2 MiB TCP lanA -> lanB intact (sha256)" eval '[ "${r%% *}" = OK ]'
+	ipsec_sa a
+	check "GRE: the transfer went through ESP (A's encaps $ea -> $(sa_ctr a encaps))" \
+		eval '[ "$(sa_ctr a encaps)" -ge $((ea + 1000)) ]'
+	check "GRE: no data-plane errors logged" \
+		eval '! { ik a "show logging"; ik b "show logging"; } | grep -q "IPSEC-3-DATAPLANE"'
+else
+	bad "GRE: Tunnel0 not up within 80 s"
+fi
+[ "$FAILS" = 0 ] || diag gre-failed
+kill "$PID_a" "$PID_b"
+wait "$PID_a" "$PID_b" 2>/dev/null
+PIDS=()
+check "GRE: ikesh exit removes Tu0, the SAs and policies" \
+	eval '! nsx a ip link show Tu0 && [ -z "$(nsx a ip xfrm state)" ] && [ -z "$(nsx a ip xfrm policy)" ]'
 
 log "RESULT: $([ $FAILS = 0 ] && echo "ALL PASSED" || echo "$FAILS FAILURE(S)") (logs: $LOGS)"
 [ $FAILS = 0 ]
