@@ -14,7 +14,8 @@
 # processes (utime+stime over the run, % of one core), the whole machine's
 # busy time (% of all cores x 100), and the ratio ikesh / strongSwan.
 #
-# --perf: one more ikesh run with `perf record -g` on both ikesh processes;
+# --perf: one more ikesh run with `perf record -g` on both ikesh processes
+# and a system-wide `perf record -a` (where the two cores go: by command);
 # the top symbols (self time) are printed and the data kept in OUTDIR.
 #
 # Uses the scenario harness (tests/scenario/lib): namespaces iks<pid>-*,
@@ -169,9 +170,24 @@ if [ $PERF = 1 ]; then
 		scn_track $!
 		eval "PERF_$n=$!"
 	done
+	perf record -a -o "$OUT/perf-all.data" -- sleep "$T" >"$OUT/perf-record-all.log" 2>&1 &
+	scn_track $!
+	PERF_all=$!
+	# system calls and task switches of each router (batching at work)
+	for n in a b; do
+		perf stat -x, -o "$OUT/perf-stat-$n.txt" -p "$(ik_pid $n)" \
+			-e context-switches -e 'syscalls:sys_enter_read' -e 'syscalls:sys_enter_writev' \
+			-e 'syscalls:sys_enter_write' -e 'syscalls:sys_enter_sendmmsg' \
+			-e 'syscalls:sys_enter_recvmmsg' -e 'syscalls:sys_enter_sendto' \
+			-e 'syscalls:sys_enter_epoll_wait' -- sleep "$T" >/dev/null 2>&1 &
+		scn_track $!
+		eval "PSTAT_$n=$!"
+	done
 	sleep 0.5
 	measure ikesh+perf "$(ik_pid a)" "$(ik_pid b)"
-	wait "$PERF_a" "$PERF_b" 2>/dev/null
+	wait "$PERF_a" "$PERF_b" "$PERF_all" "$PSTAT_a" "$PSTAT_b" 2>/dev/null
+	perf report -i "$OUT/perf-all.data" --stdio --sort comm,dso --percent-limit 2 2>/dev/null |
+		awk '/^ +[0-9.]+%/ { printf "  %s %s %s\n", $1, $2, $3 }' >"$OUT/perf-all-top.txt"
 	for n in a b; do
 		perf report -i "$OUT/perf-$n.data" --stdio --no-children --sort symbol \
 			>"$OUT/perf-$n.txt" 2>/dev/null
@@ -200,7 +216,13 @@ if [ $PERF = 1 ]; then
 		echo
 		echo "perf: top symbols of ikesh on $n ($([ $n = a ] && echo "encrypts the data" || echo "decrypts the data"); $OUT/perf-$n.txt)"
 		head -n 15 "$OUT/perf-$n-top.txt"
+		printf '  counts over %s s:' "$T"
+		awk -F, '$1 ~ /^[0-9]+$/ { e = $3; sub(/^syscalls:sys_enter_/, "", e); printf " %s=%s", e, $1 } END { print "" }' \
+			"$OUT/perf-stat-$n.txt" 2>/dev/null
 	done
+	echo
+	echo "perf: the whole machine during the ikesh run, by command and DSO ($OUT/perf-all.data)"
+	head -n 20 "$OUT/perf-all-top.txt"
 fi
 echo "results: $RES"
 scn_finish

@@ -24,6 +24,7 @@
 #include "ikev2/runtime_glue.h"
 #include "ikev2/runtime_socket.h"
 #include "ipsec/tun.h"
+#include "ipsec/userspace_io.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "tunnel/dynroute.h"
@@ -83,11 +84,6 @@ static struct {
 	struct dp_tun *tuns;
 	struct ikev2_rt_dp_stats st;
 } d = {.raw_fd = -1};
-
-/* One packet at a time passes through the loop: static buffers, no
- * allocation on the packet path. */
-static uint8_t rxbuf[PKT_MAX];
-static uint8_t txbuf[PKT_MAX + USERSPACE_MAX_OVERHEAD];
 
 struct userspace_dp *ikev2_rt_dp(void) { return d.dp; }
 
@@ -206,8 +202,11 @@ int ikev2_rt_dp_start(struct ipsec_backend *be)
 
 /* ------------------------------------------------------------ sending */
 
-static void send_tx(struct dp_tun *t, const struct userspace_tx *tx)
+/* One ESP packet that ipsec/userspace_io.c does not batch (UDP-
+ * encapsulated, or no raw socket). */
+static void send_tx(void *arg, const struct userspace_tx *tx, const uint8_t *pkt)
 {
+	struct dp_tun *t = arg;
 	int rc;
 	if (tx->l3) {
 		if (d.raw_fd < 0 || tx->dst.family != 4) {
@@ -215,11 +214,11 @@ static void send_tx(struct dp_tun *t, const struct userspace_tx *tx)
 		} else {
 			struct sockaddr_in to = {.sin_family = AF_INET};
 			memcpy(&to.sin_addr, tx->dst.ip, 4);
-			rc = sendto(d.raw_fd, txbuf, tx->len, 0, (struct sockaddr *)&to,
+			rc = sendto(d.raw_fd, pkt, tx->len, 0, (struct sockaddr *)&to,
 				    sizeof(to)) < 0 ? -errno : 0;
 		}
 	} else if (tx->proto == 17) {
-		rc = ikev2_socket_send_raw(&tx->src, &tx->dst, txbuf, tx->len);
+		rc = ikev2_socket_send_raw(&tx->src, &tx->dst, pkt, tx->len);
 	} else {
 		rc = -EPROTONOSUPPORT;	/* bare ESP without a header: not configured */
 	}
@@ -232,45 +231,37 @@ static void send_tx(struct dp_tun *t, const struct userspace_tx *tx)
 	}
 }
 
-/* TUN readable: a batch of packets out through the tunnel's SA. */
+/* TUN readable: a batch of packets (TCP super-packets cut into segments)
+ * out through the tunnel's SA, raw ESP with one sendmmsg() per batch. */
 static void on_tun(int fd, uint32_t events, void *arg)
 {
+	(void)fd;
 	(void)events;
 	struct dp_tun *t = arg;
-	for (int i = 0; i < BATCH; i++) {
-		ssize_t n = read(fd, rxbuf, sizeof(rxbuf));
-		if (n <= 0)
-			break;
-		d.st.tun_rx++;
-		struct userspace_tx tx;
-		/* sVTI and GRE alike: the data plane adds GRE for a GRE tunnel */
-		int rc = userspace_output(d.dp, t->id, rxbuf, (size_t)n, txbuf, sizeof(txbuf), &tx);
-		if (rc == USERSPACE_OK) {
-			send_tx(t, &tx);
-		} else if (rc == USERSPACE_ICMP) {
-			if (write(fd, txbuf, tx.len) > 0)
-				d.st.icmp_sent++;
-		}
-		/* other results: dropped, counted by the data plane */
-	}
+	struct userspace_io_tx_counts c = {0};
+	/* sVTI and GRE alike: the data plane adds GRE for a GRE tunnel */
+	userspace_io_tun_output(d.dp, t->id, &t->dev, BATCH, d.raw_fd, send_tx, t, &c);
+	d.st.tun_rx += c.tun_reads;
+	d.st.esp_tx += c.esp_tx;
+	d.st.esp_tx_errors += c.esp_tx_errors;
+	t->tx_sock_errors += c.esp_tx_errors;
+	d.st.icmp_sent += c.icmp_sent;
 	userspace_dp_poll(d.dp);
 }
 
 /* ------------------------------------------------------------ receiving */
 
-static bool deliver(const struct userspace_rx *rx, const uint8_t *pkt)
+/* Queued for the tunnel's TUN: written, TCP segments of one flow coalesced,
+ * by userspace_io_rx_flush() at the end of the receive batch. */
+static void deliver(void *arg, const struct userspace_rx *rx, uint8_t *pkt)
 {
+	(void)arg;
 	struct dp_tun *t = rx->tunnel_id ? tun_by_id(rx->tunnel_id) : NULL;
 	if (!t) {
 		d.st.rx_no_tunnel++;
-		return false;
+		return;
 	}
-	if (write(t->dev.fd, pkt + rx->off, rx->len) < 0) {
-		t->rx_tun_errors++;
-		return false;
-	}
-	d.st.tun_tx++;
-	return true;
+	userspace_io_rx_add(&t->dev, pkt + rx->off, rx->len, &d.st.tun_tx, &t->rx_tun_errors);
 }
 
 /* ESP in UDP from the port 4500 socket (non-ESP marker and keepalives were
@@ -286,13 +277,14 @@ static bool esp_udp_input(void *ctx, const struct ipsec_addr *local,
 	int rc = userspace_input_inplace(d.dp, remote, local, data, len, &rx);
 	if (rc != USERSPACE_OK)
 		return false;
-	deliver(&rx, data);
+	deliver(NULL, &rx, data);	/* data stays valid until esp_batch_end */
 	return true;
 }
 
 static void esp_batch_end(void *ctx)
 {
 	(void)ctx;
+	userspace_io_rx_flush();
 	if (d.dp)
 		userspace_dp_poll(d.dp);
 }
@@ -302,15 +294,8 @@ static void on_raw(int fd, uint32_t events, void *arg)
 {
 	(void)events;
 	(void)arg;
-	for (int i = 0; i < BATCH; i++) {
-		ssize_t n = recv(fd, rxbuf, sizeof(rxbuf), 0);
-		if (n <= 0)
-			break;
-		d.st.esp_rx_raw++;
-		struct userspace_rx rx;
-		if (userspace_input_ipv4(d.dp, rxbuf, (size_t)n, &rx) == USERSPACE_OK)
-			deliver(&rx, rxbuf);
-	}
+	/* recvmmsg batches, decrypted in place, delivered through deliver() */
+	d.st.esp_rx_raw += userspace_io_raw_input(d.dp, fd, BATCH, deliver, NULL);
 	userspace_dp_poll(d.dp);
 }
 
@@ -486,8 +471,13 @@ static bool tun_open_dev(struct dp_tun *t, uint64_t now)
 	t->retry_at = now + RETRY_MS;
 	char name[IFNAMSIZ];
 	int rc = tun_linux_name(t->ifname, name, sizeof(name));
-	if (rc == 0)
-		rc = tun_open(&t->dev, name, TUN_F_NONBLOCK);
+	if (rc == 0) {
+		/* offloads (TCP super-packets, ipsec/userspace_io.h) where the
+		 * kernel has them */
+		rc = tun_open(&t->dev, name, TUN_F_NONBLOCK | TUN_F_OFFLOAD);
+		if (rc == -EINVAL || rc == -EOPNOTSUPP)
+			rc = tun_open(&t->dev, name, TUN_F_NONBLOCK);
+	}
 	if (rc != 0) {
 		tun_log(t, "cannot create the TUN device: %s", strerror(-rc));
 		t->dev.fd = -1;

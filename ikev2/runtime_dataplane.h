@@ -6,7 +6,8 @@
  * its CHILD_SAs to a struct userspace_dp instead of the recording backend,
  * and this module moves the packets:
  *
- *   Tunnel N (sVTI) --- TUN "TuN" --read--> userspace_output() --> raw ESP
+ *   Tunnel N, Virtual-Access N
+ *     --- TUN "TuN", "ViN" --read--> userspace_output() --> raw ESP
  *                                                              or UDP 4500
  *   raw ESP socket (proto 50) --> userspace_input_ipv4() --write--> TUN
  *   UDP 4500 (ESP in UDP)     --> userspace_input_inplace() --write--> TUN
@@ -25,10 +26,26 @@
  * the current SA, GRE: minus GRE and delivery header as well).  For a GRE
  * tunnel the data plane adds and removes GRE (ipsec/gre.h) around the
  * packets; its CHILD_SA (protocol 47 between the tunnel endpoints,
- * transport or tunnel mode) binds to it like an sVTI's.  The device is up while the tunnel's line protocol is up (CHILD_SA
- * installed) and down otherwise; "ip route ... TunnelN" routes of the global
- * table are installed while it is up.  "ip tcp adjust-mss" clamps TCP SYNs.
- * The device goes away when the interface is shut down or removed and when
+ * transport or tunnel mode) binds to it like an sVTI's.  A FlexVPN client
+ * tunnel ("tunnel destination dynamic") takes its endpoints from the
+ * runtime's current peer (ikev2_tunnel_status()).
+ *
+ * Virtual-Access: every Virtual-AccessN of a FlexVPN server session
+ * (tunnel/virtual_access.h, cloned from an "ipsec ipv4" Virtual-Template)
+ * gets a TUN device too (Virtual-Access1 -> Vi1) with the template's
+ * address (ip unnumbered: /32), ip mtu and adjust-mss; it carries the
+ * CHILD_SAs of its session's IKE SA (bound by IKE SA id, not by address:
+ * spokes behind one NAT share an address pair) and is up while that IKE SA
+ * has one installed.
+ *
+ * The device is up while the tunnel's line protocol is up (CHILD_SA
+ * installed) and down otherwise; while it is up its routes are installed:
+ * "ip route ... TunnelN" of the global table and the session routes of
+ * tunnel/dynroute.h through it (a hub's routes to each spoke's address
+ * and LANs via Virtual-AccessN, a spoke's routes for the pushed subnets
+ * via TunnelN), the administrative distance as metric.  "ip tcp
+ * adjust-mss" clamps TCP SYNs.  The device goes away when the interface is
+ * shut down or removed (a Virtual-Access when its session ends) and when
  * ikesh exits.  Everything is reconciled from the configuration by
  * ikev2_rt_dp_sync(), which the runtime calls from its tunnel re-check
  * (every second and right after every engine event).

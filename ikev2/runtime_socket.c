@@ -169,6 +169,14 @@ void ikev2_socket_get_stats(struct ikev2_socket_stats *out)
 
 /* ------------------------------------------------------------ receive */
 
+/* What dispatch() would hand to the data plane's ESP input. */
+static bool is_esp(const struct sock *s, const uint8_t *d, size_t len)
+{
+	if (s->port != IKEV2_NATT_PORT || (len == 1 && d[0] == 0xff))
+		return false;
+	return !(len >= 4 && d[0] == 0 && d[1] == 0 && d[2] == 0 && d[3] == 0) && len >= 8;
+}
+
 /* Returns true when ESP was handed to the data plane's input. */
 static bool dispatch(const struct sock *s, const struct ipsec_addr *local,
 		     const struct ipsec_addr *remote, uint8_t *d, size_t len)
@@ -208,81 +216,104 @@ static bool dispatch(const struct sock *s, const struct ipsec_addr *local,
 	return false;
 }
 
+/* Datagrams per recvmmsg(): ESP handed to the data plane stays in its
+ * slot until esp_batch_end (the data plane queues decrypted packets to
+ * coalesce them), so every slot has its own buffer. */
+#define RX_SLOTS 32
+
 static void on_readable(int fd, uint32_t events, void *arg)
 {
 	(void)events;
 	const struct sock *s = arg;
-	static uint8_t buf[RX_MAX];
-	bool esp = false;
-	for (int budget = 0; budget < 64; budget++) {
-		union {
-			struct sockaddr_in v4;
-			struct sockaddr_in6 v6;
-		} from;
-		union {
-			char b[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-			       CMSG_SPACE(sizeof(struct in_pktinfo))];
-			struct cmsghdr align;
-		} ctl;
-		struct iovec iov = {buf, sizeof(buf)};
-		struct msghdr mh;
-		memset(&mh, 0, sizeof(mh));
-		mh.msg_name = &from;
-		mh.msg_namelen = sizeof(from);
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = ctl.b;
-		mh.msg_controllen = sizeof(ctl.b);
-		ssize_t n = recvmsg(fd, &mh, 0);
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+	union ctlbuf {
+		char b[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	};
+	union from {
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	};
+	static uint8_t buf[RX_SLOTS][RX_MAX];
+	static struct mmsghdr msg[RX_SLOTS];
+	static struct iovec iov[RX_SLOTS];
+	static union from from[RX_SLOTS];
+	static union ctlbuf ctl[RX_SLOTS];
+	for (int budget = 0; budget < 64;) {
+		for (int i = 0; i < RX_SLOTS; i++) {
+			iov[i] = (struct iovec){buf[i], sizeof(buf[i])};
+			memset(&msg[i], 0, sizeof(msg[i]));
+			msg[i].msg_hdr.msg_name = &from[i];
+			msg[i].msg_hdr.msg_namelen = sizeof(from[i]);
+			msg[i].msg_hdr.msg_iov = &iov[i];
+			msg[i].msg_hdr.msg_iovlen = 1;
+			msg[i].msg_hdr.msg_control = ctl[i].b;
+			msg[i].msg_hdr.msg_controllen = sizeof(ctl[i].b);
+		}
+		int r = recvmmsg(fd, msg, RX_SLOTS, MSG_DONTWAIT, NULL);
+		if (r <= 0) {
+			if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				st.rx_errors++;
 			break;
 		}
-		if (mh.msg_flags & MSG_TRUNC) {
-			st.rx_invalid++;
-			continue;
-		}
-		struct ipsec_addr local, remote;
-		memset(&local, 0, sizeof(local));
-		memset(&remote, 0, sizeof(remote));
-		local.port = s->port;
-		bool have_local = false;
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-				struct in_pktinfo pi;
-				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-				local.family = 4;
-				memcpy(local.ip, &pi.ipi_addr.s_addr, 4);
-				have_local = true;
-			} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-				struct in6_pktinfo pi;
-				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-				local.family = 6;
-				memcpy(local.ip, &pi.ipi6_addr, 16);
-				have_local = true;
+		bool esp = false;
+		for (int k = 0; k < r; k++) {
+			struct msghdr *mh = &msg[k].msg_hdr;
+			size_t n = msg[k].msg_len;
+			if (mh->msg_flags & MSG_TRUNC) {
+				st.rx_invalid++;
+				continue;
 			}
+			struct ipsec_addr local, remote;
+			memset(&local, 0, sizeof(local));
+			memset(&remote, 0, sizeof(remote));
+			local.port = s->port;
+			bool have_local = false;
+			for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+				if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+					struct in_pktinfo pi;
+					memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+					local.family = 4;
+					memcpy(local.ip, &pi.ipi_addr.s_addr, 4);
+					have_local = true;
+				} else if (c->cmsg_level == IPPROTO_IPV6 &&
+					   c->cmsg_type == IPV6_PKTINFO) {
+					struct in6_pktinfo pi;
+					memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+					local.family = 6;
+					memcpy(local.ip, &pi.ipi6_addr, 16);
+					have_local = true;
+				}
+			}
+			const union from *f = &from[k];
+			if (s->family == 4 && mh->msg_namelen >= sizeof(f->v4) &&
+			    f->v4.sin_family == AF_INET) {
+				remote.family = 4;
+				memcpy(remote.ip, &f->v4.sin_addr.s_addr, 4);
+				remote.port = ntohs(f->v4.sin_port);
+			} else if (s->family == 6 && mh->msg_namelen >= sizeof(f->v6) &&
+				   f->v6.sin6_family == AF_INET6) {
+				remote.family = 6;
+				memcpy(remote.ip, &f->v6.sin6_addr, 16);
+				remote.port = ntohs(f->v6.sin6_port);
+			}
+			if (!have_local || !remote.family) {
+				st.rx_invalid++;
+				continue;
+			}
+			/* IKE may change tunnels: queued ESP goes out first */
+			if (esp && esp_batch_end && !is_esp(s, buf[k], n)) {
+				esp_batch_end(esp_input_ctx);
+				esp = false;
+			}
+			if (dispatch(s, &local, &remote, buf[k], n))
+				esp = true;
 		}
-		if (s->family == 4 && mh.msg_namelen >= sizeof(from.v4) &&
-		    from.v4.sin_family == AF_INET) {
-			remote.family = 4;
-			memcpy(remote.ip, &from.v4.sin_addr.s_addr, 4);
-			remote.port = ntohs(from.v4.sin_port);
-		} else if (s->family == 6 && mh.msg_namelen >= sizeof(from.v6) &&
-			   from.v6.sin6_family == AF_INET6) {
-			remote.family = 6;
-			memcpy(remote.ip, &from.v6.sin6_addr, 16);
-			remote.port = ntohs(from.v6.sin6_port);
-		}
-		if (!have_local || !remote.family) {
-			st.rx_invalid++;
-			continue;
-		}
-		if (dispatch(s, &local, &remote, buf, (size_t)n))
-			esp = true;
+		if (esp && esp_batch_end)
+			esp_batch_end(esp_input_ctx);
+		budget += r;
+		if (r < RX_SLOTS)
+			break;
 	}
-	if (esp && esp_batch_end)
-		esp_batch_end(esp_input_ctx);
 }
 
 /* ------------------------------------------------------------ send */

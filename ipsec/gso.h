@@ -49,7 +49,8 @@ uint16_t gso_csum_fold(uint32_t sum);
 /* Complete a partial checksum (GSO_F_NEEDS_CSUM on a packet that is not
  * GSO): the field at csum_start + csum_offset holds the pseudo-header sum;
  * the one's complement sum from csum_start to len replaces it (a UDP
- * result of 0 becomes 0xffff).  0, or -1 if the offsets do not fit. */
+ * result of 0 becomes 0xffff).  0, or -1 if the offsets do not fit (or
+ * csum_offset is odd). */
 int gso_csum_complete(uint8_t *pkt, size_t len, uint16_t csum_start, uint16_t csum_offset);
 
 /* Full TCP/UDP checksum of an IPv4 or IPv6 packet (no extension headers)
@@ -85,21 +86,37 @@ int gso_seg_init(struct gso_seg *s, const struct gso_info *h, const uint8_t *pkt
 int gso_seg_next(struct gso_seg *s, uint8_t *out, size_t out_size);
 
 /*
- * Coalescing (receive side, "GRO"): can the IPv4/TCP segment `b` be
- * appended to the packet `a` (itself one segment, or segments already
- * coalesced with segment size `mss`)?  Same addresses, ports, TOS, TTL,
- * DF, no IP options, same TCP header length, options and ACK/window,
- * b's sequence number right after a's payload, no SYN/FIN/RST/URG/CWR/ECE in
- * either, PSH only on b, and b not longer than mss.  For the first pair
- * mss is a's payload length.  Coalesced packets are written to the TUN
- * with gso_info type TCPV4, size mss, NEEDS_CSUM (see gso_coalesce_info).
+ * Coalescing (receive side, "GRO"): consecutive IPv4/TCP segments of one
+ * flow become one GSO packet for a single TUN write, as the kernel's
+ * tcp_gro_receive() would merge them: same addresses, ports, TOS, TTL,
+ * DF, no IP options or fragments, the same TCP header (length, options,
+ * ACK number, window, flags apart from PSH), no SYN/FIN/RST/URG/CWR/ECE,
+ * each sequence number right after the previous payload, every segment
+ * but the last exactly as long as the first (the segment size), PSH only
+ * on the last.  The first segment's buffer holds the headers of the
+ * result; the others contribute their payloads (the caller gathers them,
+ * e.g. with writev()).  At most 65535 octets in all.
  */
-bool gso_can_coalesce(const uint8_t *a, size_t alen, size_t mss, const uint8_t *b, size_t blen);
-/* TCP payload length of an IPv4/TCP packet that passed gso_can_coalesce(), or 0. */
-size_t gso_tcp4_payload(const uint8_t *p, size_t len);
-/* Finish a coalesced IPv4/TCP packet of total length len: IPv4 length and
- * header checksum, TCP checksum field = pseudo-header sum (partial), PSH
- * as given; fills *h for the TUN write (TCPV4, mss). */
-void gso_coalesce_finish(uint8_t *p, size_t len, size_t mss, bool psh, struct gso_info *h);
+struct gso_coal {
+	uint8_t *first;		/* first segment: its headers are patched */
+	size_t hdr;		/* IP + TCP header length */
+	size_t mss;		/* payload of the first segment */
+	size_t total;		/* headers + all payloads so far */
+	uint32_t next_seq;
+	unsigned n;		/* segments */
+	bool closed;		/* a short or PSH segment ended it */
+	bool psh;
+};
+
+/* 0 if p (len octets, trimmed to its IP length) can start a coalesced
+ * packet, -1 if it is to be written alone. */
+int gso_coal_start(struct gso_coal *c, uint8_t *p, size_t len);
+/* true if b belongs to c (then its payload b + *off, len - *off follows
+ * the previous ones); false: write c and start anew. */
+bool gso_coal_append(struct gso_coal *c, const uint8_t *b, size_t len, size_t *off);
+/* Finish c (only when n > 1): IPv4 total length and header checksum, PSH,
+ * TCP checksum field = pseudo-header sum for the kernel to complete; *h
+ * says TCPV4 with segment size mss, NEEDS_CSUM. */
+void gso_coal_finish(struct gso_coal *c, struct gso_info *h);
 
 #endif

@@ -12,7 +12,10 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
+
+#include "ipsec/gso.h"
 
 #include <linux/rtnetlink.h>
 #include <netlink/errno.h>
@@ -79,11 +82,19 @@ static int tun_attach(const char *name, unsigned flags, char *out_name)
 	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
 	if (flags & TUN_F_MULTI_QUEUE)
 		ifr.ifr_flags |= IFF_MULTI_QUEUE;
-	if (flags & TUN_F_VNET_HDR)
+	if (flags & (TUN_F_VNET_HDR | TUN_F_OFFLOAD))
 		ifr.ifr_flags |= IFF_VNET_HDR;
 	if (name)
 		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	/* CSUM: packets may come with a partial checksum; TSO4/6: TCP
+	 * super-packets up to 64 KB, segmented by the reader (ipsec/gso.h) */
+	if ((flags & TUN_F_OFFLOAD) &&
+	    ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)) < 0) {
 		int e = -errno;
 		close(fd);
 		return e;
@@ -197,6 +208,16 @@ int tun_set_up(const struct tun_dev *t, bool up)
 	else
 		ifr.ifr_flags &= ~IFF_UP;
 	return ifreq_ioctl(t, SIOCSIFFLAGS, &ifr);
+}
+
+int tun_set_txqlen(const struct tun_dev *t, unsigned qlen)
+{
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	if (qlen == 0 || qlen > 1000000)
+		return -EINVAL;
+	ifr.ifr_qlen = (int)qlen;
+	return ifreq_ioctl(t, SIOCSIFTXQLEN, &ifr);
 }
 
 int tun_is_up(const struct tun_dev *t)
@@ -400,10 +421,37 @@ ssize_t tun_read(const struct tun_dev *t, uint8_t *buf, size_t size)
 	}
 }
 
+ssize_t tun_write_gso(const struct tun_dev *t, const struct gso_info *h,
+		      const struct iovec *iov, unsigned n)
+{
+	if (!t || t->fd < 0 || !iov || n == 0 || n > TUN_IOV_MAX ||
+	    !(t->flags & (TUN_F_VNET_HDR | TUN_F_OFFLOAD)))
+		return -EINVAL;
+	struct iovec v[TUN_IOV_MAX + 1];
+	uint8_t hdr[GSO_VNET_HDR_LEN] = {0};
+	if (h)
+		gso_put_vnet(hdr, h);
+	v[0] = (struct iovec){hdr, sizeof(hdr)};
+	memcpy(v + 1, iov, n * sizeof(*iov));
+	for (;;) {
+		ssize_t r = writev(t->fd, v, (int)n + 1);
+		if (r >= (ssize_t)sizeof(hdr))
+			return r - (ssize_t)sizeof(hdr);
+		if (r >= 0)
+			return -EIO;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
 ssize_t tun_write(const struct tun_dev *t, const uint8_t *pkt, size_t len)
 {
 	if (!t || t->fd < 0 || !pkt)
 		return -EINVAL;
+	if (t->flags & (TUN_F_VNET_HDR | TUN_F_OFFLOAD)) {
+		struct iovec iov = {(void *)pkt, len};
+		return tun_write_gso(t, NULL, &iov, 1);
+	}
 	for (;;) {
 		ssize_t n = write(t->fd, pkt, len);
 		if (n >= 0)

@@ -19,13 +19,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 /* tun_open() flags */
 #define TUN_F_NONBLOCK    0x1u	/* O_NONBLOCK on the fd (event loop) */
 #define TUN_F_MULTI_QUEUE 0x2u	/* IFF_MULTI_QUEUE: more fds with tun_open_queue() */
 #define TUN_F_VNET_HDR    0x4u	/* IFF_VNET_HDR: a struct virtio_net_hdr precedes
-				 * each packet (GSO/checksum offload, later) */
+				 * each packet read (ipsec/gso.h) */
 #define TUN_F_PERSIST     0x8u	/* TUNSETPERSIST: the device outlives the fd */
+#define TUN_F_OFFLOAD     0x10u	/* TUN_F_VNET_HDR and TUNSETOFFLOAD: the kernel
+				 * hands over TCP super-packets (TSO4/6) and
+				 * partial checksums (ipsec/gso.h) */
 
 struct tun_dev {
 	int fd;			/* -1 when closed */
@@ -74,9 +78,25 @@ int tun_route_add(const struct tun_dev *t, int family, const void *dst, unsigned
 int tun_route_del(const struct tun_dev *t, int family, const void *dst, unsigned plen,
 		  uint32_t table, uint32_t metric);
 
+/* Transmit queue length of the device (packets; the kernel's default is
+ * 500).  With offloads one entry is a whole TCP super-packet. */
+int tun_set_txqlen(const struct tun_dev *t, unsigned qlen);
+
 /* One packet.  read: its length, -EAGAIN (non-blocking, nothing there),
- * -EMSGSIZE never (a too-short buffer truncates: size it to MTU). */
+ * -EMSGSIZE never (a too-short buffer truncates: size it to MTU).  On a
+ * TUN_F_VNET_HDR device what is read starts with the 10-octet virtio-net
+ * header (ipsec/gso.h: gso_get_vnet()).  tun_write() writes one IP packet
+ * (it adds an empty virtio-net header itself when the device has them);
+ * returns len. */
 ssize_t tun_read(const struct tun_dev *t, uint8_t *buf, size_t size);
 ssize_t tun_write(const struct tun_dev *t, const uint8_t *pkt, size_t len);
+struct gso_info;
+/* Write one packet gathered from iov[0..n), n <= TUN_IOV_MAX, with the
+ * virtio-net header h (NULL: an empty one) to a TUN_F_VNET_HDR device,
+ * e.g. a GSO packet coalesced from several segments.  Returns the packet
+ * length. */
+#define TUN_IOV_MAX 127u
+ssize_t tun_write_gso(const struct tun_dev *t, const struct gso_info *h,
+		      const struct iovec *iov, unsigned n);
 
 #endif

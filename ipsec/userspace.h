@@ -136,6 +136,13 @@ struct ipsec_backend userspace_dp_backend(struct userspace_dp *dp);
  * free stale SPI reservations.  Returns the number of events delivered. */
 unsigned userspace_dp_poll(struct userspace_dp *dp);
 
+/* A batch of packets: between begin and end the packet functions use the
+ * time read at begin instead of reading the clock per packet (twice: use
+ * time, ESP lifetime).  Keep batches short (one event-loop wake-up); they
+ * nest. */
+void userspace_dp_batch_begin(struct userspace_dp *dp);
+void userspace_dp_batch_end(struct userspace_dp *dp);
+
 /* ------------------------------------------------------------ tunnels */
 
 /* Outer DF bit ("crypto ipsec df-bit"); zero is the IOS default. */
@@ -354,10 +361,16 @@ struct userspace_rx {
  * A GRE tunnel (IPv4 packets only) wraps the packet in GRE first: after
  * the MTU check and MSS clamping, GRE + packet go into a transport-mode
  * SA (next header 47), delivery header + GRE + packet into a tunnel-mode
- * one.  pkt and out must not overlap.
+ * one.  pkt and out must not overlap, except that pkt may lie at exactly
+ * out + userspace_output_offset() (built there by the caller: no copy).
  */
 int userspace_output(struct userspace_dp *dp, uint32_t tunnel_id, const uint8_t *pkt,
 		     size_t len, uint8_t *out, size_t out_size, struct userspace_tx *tx);
+
+/* Where userspace_output() wants the inner packet in `out` for the
+ * tunnel's current SA (outer headers, ESP header and IV before it), or 0
+ * when that is not known in advance (no SA, a GRE tunnel). */
+size_t userspace_output_offset(struct userspace_dp *dp, uint32_t tunnel_id);
 
 /*
  * Transport mode, generic: protect the payload of protocol `proto` sent

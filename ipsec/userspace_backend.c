@@ -38,7 +38,21 @@ static uint64_t mono_ms(void *arg)
 
 uint64_t us_now_ms(struct userspace_dp *dp)
 {
+	if (dp->batch_depth)
+		return dp->batch_now_ms;
 	return dp->cfg.now_ms(dp->cfg.clock_arg);
+}
+
+void userspace_dp_batch_begin(struct userspace_dp *dp)
+{
+	if (dp->batch_depth++ == 0)
+		dp->batch_now_ms = dp->cfg.now_ms(dp->cfg.clock_arg);
+}
+
+void userspace_dp_batch_end(struct userspace_dp *dp)
+{
+	if (dp->batch_depth)
+		dp->batch_depth--;
 }
 
 /* The ESP layer's lifetime clock, in seconds. */

@@ -648,7 +648,7 @@ int userspace_output(struct userspace_dp *dp, uint32_t tunnel_id, const uint8_t 
 		/* clamp a copy placed where esp_encap() wants the payload */
 		size_t at = sa->tx_headroom + esp_payload_offset(&sa->esp);
 		if (at + len <= out_size) {
-			memcpy(out + at, pkt, len);
+			memmove(out + at, pkt, len);	/* pkt may be there already */
 			payload = out + at;
 			if (userspace_clamp_mss(out + at, len, mss)) {
 				tx->mss_clamped = true;
@@ -658,6 +658,15 @@ int userspace_output(struct userspace_dp *dp, uint32_t tunnel_id, const uint8_t 
 	}
 	return encap_send(dp, sa, tun, in.ver == 4 ? ESP_NH_IPV4 : ESP_NH_IPV6, payload, len, out,
 			  out_size, in.ver == 4 && in.df, in.tos, tx);
+}
+
+size_t userspace_output_offset(struct userspace_dp *dp, uint32_t tunnel_id)
+{
+	struct us_tunnel *tun = dp && tunnel_id ? us_tunnel_find(dp, tunnel_id) : NULL;
+	struct us_sa *sa = tun && tun->rq ? tun->rq->out : NULL;
+	if (!sa || tun->cfg.kind == USERSPACE_TUNNEL_GRE)
+		return 0;
+	return sa->tx_headroom + esp_payload_offset(&sa->esp);
 }
 
 int userspace_output_transport(struct userspace_dp *dp, uint32_t tunnel_id, uint8_t proto,

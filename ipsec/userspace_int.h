@@ -102,6 +102,8 @@ struct userspace_dp {
 	unsigned events_pending;
 	uint64_t next_scan_ms;
 	uint16_t ip_id;
+	unsigned batch_depth;		/* userspace_dp_batch_begin() nesting */
+	uint64_t batch_now_ms;		/* the clock while in a batch */
 	struct userspace_dp_stats st;
 };
 
