@@ -31,6 +31,7 @@ SRC_ARG=${2:-}
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/topo.sh"
 . "$(dirname "$0")/lib/ikesh.sh"
+. "$(dirname "$0")/lib/traffic.sh"
 scn_init ikesh_ikesh_gre "${1:-}" "$SRC_ARG"
 ik_require
 PY=/usr/bin/python3
@@ -39,24 +40,6 @@ IK_DEBUG=${IK_DEBUG-}
 # ---------------------------------------------------------------- topology
 topo_up a=192.0.2.1 b=192.0.2.2
 
-# lan_up NODE ROUTER HOST-ADDR ROUTER-ADDR: a LAN host namespace behind ROUTER
-lan_up() {
-	local node=$1 router=$2 host=$3 gw=$4 ns rns
-	ns=$(ns_of "$node")
-	rns=$(ns_of "$router")
-	ip netns add "$ns" || die "cannot create namespace $ns"
-	scn_track_netns "$ns"
-	ip -n "$ns" link set lo up
-	ip link add eth0 netns "$ns" type veth peer name lan0 netns "$rns" ||
-		die "cannot create the LAN veth of $node"
-	ip -n "$ns" addr add "$host/24" dev eth0
-	ip -n "$rns" addr add "$gw/24" dev lan0
-	ip -n "$ns" link set eth0 up
-	ip -n "$rns" link set lan0 up
-	ip -n "$ns" route add default via "$gw"
-	nsx "$router" sysctl -qw net.ipv4.conf.lan0.rp_filter=0
-	wait_until 5 nsx "$node" ping -c1 -W1 "$gw" || die "$node cannot reach its router $gw"
-}
 lan_up la a 198.51.100.2 198.51.100.1
 lan_up lb b 203.0.113.2 203.0.113.1
 
@@ -124,24 +107,6 @@ tunnel_up() {
 		nsx "$1" ip link show Tu0 | qgrep -E '<[^>]*\bUP\b'
 }
 
-# sa_count NODE FIELD: a counter of Tunnel0 from `show crypto ipsec sa`
-sa_count() {
-	local i v
-	for i in 1 2 3; do
-		v=$(ik "$1" "show crypto ipsec sa interface Tunnel0" |
-			awk -v f="#pkts $2:" '{ i = index($0, f); if (i) { s = substr($0, i + length(f)); sub(/^ */, "", s); sub(/[^0-9].*/, "", s); print s; exit } }') || v=""
-		[ -n "$v" ] && break
-		sleep 0.2
-	done
-	echo "${v:-0}"
-}
-
-# out_spi NODE: the current outbound SPI (hex) of Tunnel0
-out_spi() {
-	ik "$1" "show crypto ipsec sa interface Tunnel0" |
-		sed -n 's/^ *current outbound spi: \(0x[0-9A-F]*\)(.*$/\1/p' | head -n1
-}
-
 ping_ok() { # NODE DST [COUNT]
 	nsx "$1" ping -c "${3:-3}" -i 0.2 -W 2 "$2" >/dev/null 2>&1
 }
@@ -163,62 +128,6 @@ while time.time() < end:
         continue
     if a[1] == 0x0800 and a[2] == socket.PACKET_OUTGOING and len(p) >= 20 and p[9] == 50:
         print(int.from_bytes(p[2:4], "big"))' "$2"
-}
-
-# TCP transfer of SIZE octets from node FROM to TO-ADDR (python sink on
-# TO): "OK <bytes> <seconds>" when the sink got exactly what was sent
-PORT=5301
-tcp_xfer() { # FROM TO TO-ADDR SIZE
-	local from=$1 to=$2 addr=$3 size=$4 got sent pid
-	PORT=$((PORT + 1))
-	nsx "$to" $PY -c '
-import hashlib, socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], int(sys.argv[2])))
-s.listen(1)
-s.settimeout(30)
-c, _ = s.accept()
-c.settimeout(30)
-with open(sys.argv[3], "w") as f:
-    f.write("%d\n" % c.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG))
-h = hashlib.sha256()
-n = 0
-while True:
-    b = c.recv(1 << 16)
-    if not b:
-        break
-    h.update(b)
-    n += len(b)
-print(n, h.hexdigest())' "$addr" "$PORT" "$SCN_DIR/sink.mss" >"$SCN_DIR/sink.out" 2>&1 &
-	pid=$!
-	scn_track "$pid"
-	sent=$(nsx "$from" $PY -c '
-import hashlib, os, socket, sys, time
-n = int(sys.argv[3])
-data = os.urandom(n)
-for _ in range(50):
-    try:
-        s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
-        break
-    except OSError:
-        time.sleep(0.1)
-else:
-    sys.exit("cannot connect")
-s.settimeout(30)
-t0 = time.time()
-s.sendall(data)
-s.shutdown(socket.SHUT_WR)
-s.recv(1)
-s.close()
-print(n, hashlib.sha256(data).hexdigest(), "%.3f" % (time.time() - t0))' "$addr" "$PORT" "$size" 2>&1) || true
-	wait "$pid" 2>/dev/null || true
-	got=$(cat "$SCN_DIR/sink.out")
-	if [ -n "$got" ] && [ "${sent% *}" = "$got" ]; then
-		echo "OK ${sent%% *} ${sent##* }"
-	else
-		echo "BAD sent '$sent' got '$got'"
-	fi
 }
 
 # ================================================================ one mode
@@ -264,13 +173,13 @@ run_mode() {
 		eval 'qgrep -x "$wire" "$SCN_DIR/$mode-wire.txt"'
 
 	# ---- pings both ways; both ends count the same
-	enc_a0=$(sa_count a encaps) dec_b0=$(sa_count b decaps)
-	enc_b0=$(sa_count b encaps) dec_a0=$(sa_count a decaps)
+	enc_a0=$(ik_ipsec_counter a encaps) dec_b0=$(ik_ipsec_counter b decaps)
+	enc_b0=$(ik_ipsec_counter b encaps) dec_a0=$(ik_ipsec_counter a decaps)
 	check "$mode: ping lanA -> lanB (20 packets)" nsx la ping -c 20 -i 0.05 -W 2 -q 203.0.113.2
 	check "$mode: ping lanB -> lanA (20 packets)" nsx lb ping -c 20 -i 0.05 -W 2 -q 198.51.100.2
 	check "$mode: ping tunnel address A -> B" ping_ok a 198.18.0.2
-	enc_a=$(sa_count a encaps) dec_b=$(sa_count b decaps)
-	enc_b=$(sa_count b encaps) dec_a=$(sa_count a decaps)
+	enc_a=$(ik_ipsec_counter a encaps) dec_b=$(ik_ipsec_counter b decaps)
+	enc_b=$(ik_ipsec_counter b encaps) dec_a=$(ik_ipsec_counter a decaps)
 	scn_log "$mode: A encaps $enc_a0 -> $enc_a, B decaps $dec_b0 -> $dec_b; B encaps $enc_b0 -> $enc_b, A decaps $dec_a0 -> $dec_a"
 	check "$mode: A encaps grew by >= 43 and = B decaps (+-2)" \
 		eval '[ $((enc_a - enc_a0)) -ge 43 ] && [ $(( (enc_a - dec_b) * (enc_a - dec_b) )) -le 4 ]'
@@ -293,11 +202,11 @@ run_mode() {
 	# docs/dataplane.md "GRE over IPsec", Not done)
 	[ "$mode" = transport ] || clear=""
 	if [ -n "$clear" ]; then
-		spi0=$(out_spi a)
+		spi0=$(ik_out_spi a)
 		ik a "clear crypto sa" >/dev/null
-		wait_until 10 eval '[ "$(out_spi a)" != "$spi0" ] && [ "$(out_spi a)" != 0x0 ] && ping_ok la 203.0.113.2 1' ||
+		wait_until 10 eval '[ "$(ik_out_spi a)" != "$spi0" ] && [ "$(ik_out_spi a)" != 0x0 ] && ping_ok la 203.0.113.2 1' ||
 			true
-		spi1=$(out_spi a)
+		spi1=$(ik_out_spi a)
 		check "$mode: clear crypto sa: new SAs (SPI $spi0 -> $spi1), {$settings, }, ping both ways" eval '
 			[ -n "$spi1" ] && [ "$spi1" != "$spi0" ] && ping_ok la 203.0.113.2 2 && ping_ok lb 198.51.100.2 2 &&
 			[ "$(ik a "show crypto ipsec sa" | grep -c "in use settings ={$settings, }")" -eq 2 ]'
