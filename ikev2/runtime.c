@@ -552,17 +552,12 @@ struct clear_ctx {
 	unsigned n;
 };
 
-static bool ip_eq(const struct ipsec_addr *a, const struct ipsec_addr *b)
-{
-	return a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
-}
-
 static void clear_cb(void *arg, const struct ikev2_ike_info *info)
 {
 	struct clear_ctx *c = arg;
-	if (c->local && !ip_eq(c->local, &info->local))
+	if (c->local && !ipsec_addr_eq(c->local, &info->local))
 		return;
-	if (c->remote && !ip_eq(c->remote, &info->remote))
+	if (c->remote && !ipsec_addr_eq(c->remote, &info->remote))
 		return;
 	if (c->n < sizeof(c->ids) / sizeof(c->ids[0]))
 		c->ids[c->n++] = info->id;
@@ -598,7 +593,7 @@ void ikev2_runtime_get_stats(struct ikev2_runtime_stats *out)
 uint32_t ikev2_runtime_session_id(const struct ipsec_addr *local, const struct ipsec_addr *remote)
 {
 	for (struct session_ent *s = rt.sessions; s; s = s->next)
-		if (ip_eq(&s->local, local) && ip_eq(&s->remote, remote))
+		if (ipsec_addr_eq(&s->local, local) && ipsec_addr_eq(&s->remote, remote))
 			return s->id;
 	struct session_ent *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -619,7 +614,8 @@ struct gc_ctx {
 static void gc_cb(void *arg, const struct ikev2_ike_info *info)
 {
 	struct gc_ctx *g = arg;
-	if (ip_eq(&g->s->local, &info->local) && ip_eq(&g->s->remote, &info->remote))
+	if (ipsec_addr_eq(&g->s->local, &info->local) &&
+	    ipsec_addr_eq(&g->s->remote, &info->remote))
 		g->used = true;
 }
 

@@ -22,6 +22,7 @@
 
 #include "ikev2/runtime.h"
 #include "ikev2/runtime_glue.h"
+#include "ikev2/runtime_link.h"
 #include "ikev2/runtime_socket.h"
 #include "ipsec/tun.h"
 #include "ipsec/userspace_io.h"
@@ -90,11 +91,6 @@ struct userspace_dp *ikev2_rt_dp(void) { return d.dp; }
 void ikev2_rt_dp_get_stats(struct ikev2_rt_dp_stats *out) { *out = d.st; }
 
 /* ------------------------------------------------------------ helpers */
-
-static bool ip_eq(const struct ipsec_addr *a, const struct ipsec_addr *b)
-{
-	return a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
-}
 
 static struct dp_tun *last;	/* tun_by_id cache; reset by tun_remove */
 
@@ -174,8 +170,8 @@ static uint32_t dp_tunnel_for_sa(void *arg, const struct ipsec_sa_params *p)
 		if (t->dev.fd < 0 || !child_fits(t->kind, p->mode, p->src_ts, p->n_src_ts))
 			continue;
 		if (t->kind == DP_VA ? t->ike_id && t->ike_id == p->ike_sa_id
-				     : t->have_key && ip_eq(&t->local, local) &&
-					       ip_eq(&t->remote, remote))
+				     : t->have_key && ipsec_addr_eq(&t->local, local) &&
+					       ipsec_addr_eq(&t->remote, remote))
 			return t->id;
 	}
 	return 0;
@@ -425,27 +421,8 @@ static bool wanted(const struct tunnel_ifconf *ifc, enum dp_kind *kind, struct i
 	struct in_addr mask;
 	if (!tunnel_if_ipv4(ifc, addr, &mask))
 		return false;
-	uint32_t m = ntohl(mask.s_addr);
-	unsigned n = 0;
-	while (n < 32 && (m & (0x80000000u >> n)))
-		n++;
-	*plen = ifc->ipv4_method == TUNNEL_IPV4_UNNUMBERED ? 32 : n;
+	*plen = ifc->ipv4_method == TUNNEL_IPV4_UNNUMBERED ? 32 : (unsigned)tunnel_mask_plen(mask);
 	return true;
-}
-
-static void disable_ipv6(const char *name)
-{
-	/* the CHILD_SA is IPv4 any/any: keep IPv6 (link-local addresses,
-	 * router solicitations) off the tunnel */
-	char path[96];
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, "1", 1) < 0) {
-			/* no IPv6 here: nothing to keep off */
-		}
-		close(fd);
-	}
 }
 
 static struct dp_tun *tun_create(const struct tunnel_ifconf *ifc, enum dp_kind kind)
@@ -493,32 +470,13 @@ static bool tun_open_dev(struct dp_tun *t, uint64_t now)
 		tun_log(t, "cannot register the TUN device");
 		return false;
 	}
-	disable_ipv6(t->dev.name);
+	rt_link_disable_ipv6(t->dev.name);
 	t->up = false;
 	t->have_addr = false;
 	t->mtu = 0;
 	t->n_routes = 0;
 	t->logged[0] = 0;
 	return true;
-}
-
-/* Path MTU towards the peer (the route's / device's MTU). */
-static unsigned path_mtu_to(const struct ipsec_addr *remote)
-{
-	if (remote->family != 4)
-		return 1500;
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return 1500;
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(IKEV2_PORT)};
-	memcpy(&sa.sin_addr, remote->ip, 4);
-	int mtu = 0;
-	socklen_t len = sizeof(mtu);
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    getsockopt(s, IPPROTO_IP, IP_MTU, &mtu, &len) != 0 || mtu < 576)
-		mtu = 1500;
-	close(s);
-	return (unsigned)mtu;
 }
 
 /* "ip mtu idb": the interface of the tunnel source, by IOS name when it
@@ -637,7 +595,7 @@ static void sync_endpoints(struct dp_tun *t, const struct tunnel_ifconf *ifc)
 		}
 	}
 	if (t->have_key) {
-		t->path_mtu = path_mtu_to(&t->remote);
+		t->path_mtu = rt_link_path_mtu(&t->remote);
 		path_dev_of(ifc, &t->local, t->path_dev, sizeof(t->path_dev));
 	} else {
 		t->path_mtu = 1500;
@@ -679,15 +637,6 @@ static void route_put(struct dp_route *out, unsigned *n, struct in_addr pfx, uns
 	(*n)++;
 }
 
-static unsigned mask_plen(struct in_addr mask)
-{
-	uint32_t m = ntohl(mask.s_addr);
-	unsigned n = 0;
-	while (n < 32 && (m & (0x80000000u >> n)))
-		n++;
-	return n;
-}
-
 /* The routes through the device that apply now: "ip route ... TunnelN" of
  * the global table, and the session routes (tunnel/dynroute.h: a hub's
  * routes to a spoke's address and subnets via its Virtual-Access, a
@@ -707,7 +656,8 @@ static unsigned wanted_routes(const struct dp_tun *t, struct dp_route *out, unsi
 		if (r->track && tunnel_track_state(r->track) == 0)
 			continue;
 		struct in_addr pfx = {r->prefix.s_addr & r->mask.s_addr};
-		route_put(out, &n, pfx, mask_plen(r->mask), r->distance > 0 ? (unsigned)r->distance : 1);
+		route_put(out, &n, pfx, (unsigned)tunnel_mask_plen(r->mask),
+			  r->distance > 0 ? (unsigned)r->distance : 1);
 	}
 	unsigned nd = tunnel_dynroute_count();
 	for (unsigned i = 0; i < nd && n < max; i++) {

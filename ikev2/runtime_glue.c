@@ -547,11 +547,6 @@ int ikev2_glue_initiator_config(const struct ikev2_glue_tunnel *t, struct ikev2_
 
 /* ------------------------------------------------------------ responder */
 
-static bool addr_eq_ip(const struct ipsec_addr *a, const struct ipsec_addr *b)
-{
-	return a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
-}
-
 /* A protected tunnel towards remote that is shut down: the crypto
  * session for that peer is administratively down. */
 static const struct tunnel_ifconf *tunnel_to_peer_down(const struct ipsec_addr *remote)
@@ -586,8 +581,8 @@ static bool responder_ipsec_profile(const struct ikev2_profile *prof,
 			if (!ip)
 				continue;
 			bool uses = strcmp(ip->ikev2_profile, prof->name) == 0;
-			bool hit = pass == 0 ? addr_eq_ip(&t.remote, remote) &&
-						       addr_eq_ip(&t.local, local) &&
+			bool hit = pass == 0 ? ipsec_addr_eq(&t.remote, remote) &&
+						       ipsec_addr_eq(&t.local, local) &&
 						       (uses || !ip->ikev2_profile[0])
 					     : uses;
 			if (hit) {

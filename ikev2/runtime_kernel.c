@@ -29,6 +29,7 @@
 
 #include "ikev2/runtime.h"
 #include "ikev2/runtime_glue.h"
+#include "ikev2/runtime_link.h"
 #include "ikev2/runtime_socket.h"
 #include "ipsec/backend_xfrm.h"
 #include "ipsec/tun.h"
@@ -100,11 +101,6 @@ static void tun_log(struct ktun *t, const char *fmt, ...)
 	log_msg(LOG_SEV_ERR, "IPSEC", "DATAPLANE", "%s: %s", t->ifname, msg);
 }
 
-static bool ip_eq(const struct ipsec_addr *a, const struct ipsec_addr *b)
-{
-	return a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
-}
-
 uint32_t ikev2_rt_kernel_if_id(const char *ios_name)
 {
 	if (strncasecmp(ios_name, "Tunnel", 6) != 0)
@@ -141,7 +137,8 @@ static uint32_t kx_if_id_for_sa(void *arg, const struct ipsec_sa_params *p)
 	const struct ipsec_addr *local = p->inbound ? &p->key.dst : &p->key.src;
 	const struct ipsec_addr *remote = p->inbound ? &p->key.src : &p->key.dst;
 	for (struct ktun *t = k.tuns; t; t = t->next)
-		if (!t->gre && t->have_key && ip_eq(&t->local, local) && ip_eq(&t->remote, remote))
+		if (!t->gre && t->have_key && ipsec_addr_eq(&t->local, local) &&
+		    ipsec_addr_eq(&t->remote, remote))
 			return t->if_id;
 	return 0;
 }
@@ -284,21 +281,6 @@ static void link_delete(const char *name)
 	rtnl_link_put(l);
 }
 
-static void disable_ipv6(const char *name)
-{
-	/* IPv4 any/any CHILD_SA: no link-local addresses or router
-	 * solicitations on the tunnel */
-	char path[96];
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, "1", 1) < 0) {
-			/* no IPv6 here */
-		}
-		close(fd);
-	}
-}
-
 /* "ip link add TuN type gre local SRC remote DST ttl 255": the GRE packets
  * (protocol 47 between the endpoints) are what the CHILD_SA's plain
  * policies protect. */
@@ -344,7 +326,7 @@ static int link_create(struct ktun *t)
 	t->ifindex = link_ifindex(t->name);
 	if (!t->ifindex)
 		return -ENODEV;
-	disable_ipv6(t->name);
+	rt_link_disable_ipv6(t->name);
 	t->up = t->have_addr = false;
 	t->mtu = 0;
 	t->n_routes = 0;
@@ -399,15 +381,6 @@ static int route_op(struct ktun *t, const struct kroute *r, bool add)
 
 /* ------------------------------------------------------------ sync */
 
-static unsigned mask_plen(struct in_addr mask)
-{
-	uint32_t m = ntohl(mask.s_addr);
-	unsigned n = 0;
-	while (n < 32 && (m & (0x80000000u >> n)))
-		n++;
-	return n;
-}
-
 /* An sVTI that gets an xfrm interface, or a protected GRE/IP tunnel that
  * gets a gre link (as for the userspace TUN). */
 static bool wanted(const struct tunnel_ifconf *ifc, struct in_addr *addr, unsigned *plen, bool *gre)
@@ -420,24 +393,8 @@ static bool wanted(const struct tunnel_ifconf *ifc, struct in_addr *addr, unsign
 	struct in_addr mask;
 	if (!tunnel_if_ipv4(ifc, addr, &mask) || !ikev2_rt_kernel_if_id(ifc->name))
 		return false;
-	*plen = ifc->ipv4_method == TUNNEL_IPV4_UNNUMBERED ? 32 : mask_plen(mask);
+	*plen = ifc->ipv4_method == TUNNEL_IPV4_UNNUMBERED ? 32 : (unsigned)tunnel_mask_plen(mask);
 	return true;
-}
-
-static unsigned path_mtu_to(const struct ipsec_addr *remote)
-{
-	int mtu = 0;
-	int s = remote->family == 4 ? socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0) : -1;
-	if (s >= 0) {
-		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(IKEV2_PORT)};
-		memcpy(&sa.sin_addr, remote->ip, 4);
-		socklen_t len = sizeof(mtu);
-		if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-		    getsockopt(s, IPPROTO_IP, IP_MTU, &mtu, &len) != 0)
-			mtu = 0;
-		close(s);
-	}
-	return mtu >= 576 ? (unsigned)mtu : 1500;
 }
 
 static unsigned wanted_routes(const struct ktun *t, struct kroute *out, unsigned max)
@@ -453,7 +410,7 @@ static unsigned wanted_routes(const struct ktun *t, struct kroute *out, unsigned
 			continue;
 		if (r->track && tunnel_track_state(r->track) == 0)
 			continue;
-		struct kroute x = {.plen = mask_plen(r->mask)};
+		struct kroute x = {.plen = (unsigned)tunnel_mask_plen(r->mask)};
 		x.pfx.s_addr = r->prefix.s_addr & r->mask.s_addr;
 		x.metric = r->distance > 0 ? (uint32_t)r->distance : 1;
 		bool dup = false;
@@ -512,7 +469,8 @@ static void sync_one(struct ktun *t, const struct tunnel_ifconf *ifc, struct in_
 		t->remote = g.remote;
 	}
 	if (t->ifindex && t->gre &&
-	    (!t->have_key || !ip_eq(&t->local, &t->gre_local) || !ip_eq(&t->remote, &t->gre_remote))) {
+	    (!t->have_key || !ipsec_addr_eq(&t->local, &t->gre_local) ||
+	     !ipsec_addr_eq(&t->remote, &t->gre_remote))) {
 		/* new tunnel source / destination: a new gre link */
 		link_delete(t->name);
 		t->ifindex = 0;
@@ -542,7 +500,7 @@ static void sync_one(struct ktun *t, const struct tunnel_ifconf *ifc, struct in_
 			tun_log(t, "cannot set the address: %s", strerror(-rc));
 		}
 	}
-	t->path_mtu = t->have_key ? path_mtu_to(&t->remote) : 1500;
+	t->path_mtu = t->have_key ? rt_link_path_mtu(&t->remote) : 1500;
 	unsigned mtu = ifc->ip_mtu > 0 ? (unsigned)ifc->ip_mtu
 		       : t->path_mtu - ESP_OVERHEAD - (t->gre ? GRE_OVERHEAD : 0);
 	if (mtu < 68)

@@ -314,11 +314,6 @@ static void child_block(struct buf *b, const struct ikev2_child_info *c, bool de
 
 /* ------------------------------------------------------------ show sa */
 
-static bool ip_eq(const struct ipsec_addr *a, const struct ipsec_addr *b)
-{
-	return a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
-}
-
 void ikev2_rt_show_sa(struct buf *b, const struct ipsec_addr *local,
 		      const struct ipsec_addr *remote, bool detailed)
 {
@@ -331,8 +326,8 @@ void ikev2_rt_show_sa(struct buf *b, const struct ipsec_addr *local,
 			const struct sa_row *row = &r.v[i];
 			if (row->i.state == IKEV2_IKE_DEAD || row->i.local.family != fam)
 				continue;
-			if ((local && !ip_eq(local, &row->i.local)) ||
-			    (remote && !ip_eq(remote, &row->i.remote)))
+			if ((local && !ipsec_addr_eq(local, &row->i.local)) ||
+			    (remote && !ipsec_addr_eq(remote, &row->i.remote)))
 				continue;
 			sa_header(b);
 			ike_block(b, row, detailed, now);

@@ -101,14 +101,9 @@ static struct rt_tun *find(const char *name)
 	return NULL;
 }
 
-static bool ip_eq(const struct ipsec_addr *a, const struct ipsec_addr *b)
-{
-	return a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
-}
-
 static bool key_eq(const struct ikev2_glue_tunnel *a, const struct ikev2_glue_tunnel *b)
 {
-	return ip_eq(&a->local, &b->local) && ip_eq(&a->remote, &b->remote) &&
+	return ipsec_addr_eq(&a->local, &b->local) && ipsec_addr_eq(&a->remote, &b->remote) &&
 	       strcmp(a->ipsec_profile, b->ipsec_profile) == 0 && a->kind == b->kind;
 }
 
@@ -371,7 +366,8 @@ static void poll_one(struct ikev2_engine *e, struct rt_tun *t, struct snap *s, u
 	bool peer_up = false;
 	for (unsigned i = 0; i < s->n; i++) {
 		struct snap_sa *x = &s->v[i];
-		if (!ip_eq(&x->info.local, &k->local) || !ip_eq(&x->info.remote, &k->remote))
+		if (!ipsec_addr_eq(&x->info.local, &k->local) ||
+		    !ipsec_addr_eq(&x->info.remote, &k->remote))
 			continue;
 		if (x->info.id == t->ike_id)
 			tracked = x;
@@ -411,8 +407,9 @@ static void poll_one(struct ikev2_engine *e, struct rt_tun *t, struct snap *s, u
 		if (n_up > 1 && higher && peer_up) {
 			for (unsigned i = 0; i < s->n; i++) {
 				struct snap_sa *x = &s->v[i];
-				if (ip_eq(&x->info.local, &k->local) &&
-				    ip_eq(&x->info.remote, &k->remote) && sa_live(&x->info) &&
+				if (ipsec_addr_eq(&x->info.local, &k->local) &&
+				    ipsec_addr_eq(&x->info.remote, &k->remote) &&
+				    sa_live(&x->info) &&
 				    sa_established(&x->info) && x->children_up && x->info.initiator) {
 					ikev2_engine_delete_ike(e, x->info.id);
 					x->info.state = IKEV2_IKE_DELETING;
@@ -422,8 +419,9 @@ static void poll_one(struct ikev2_engine *e, struct rt_tun *t, struct snap *s, u
 			}
 			for (unsigned i = 0; i < s->n && !t->ike_id; i++) {
 				struct snap_sa *x = &s->v[i];
-				if (ip_eq(&x->info.local, &k->local) &&
-				    ip_eq(&x->info.remote, &k->remote) && sa_live(&x->info) &&
+				if (ipsec_addr_eq(&x->info.local, &k->local) &&
+				    ipsec_addr_eq(&x->info.remote, &k->remote) &&
+				    sa_live(&x->info) &&
 				    x->children_up && !x->info.initiator) {
 					t->ike_id = x->info.id;
 					t->ours = false;

@@ -4,18 +4,12 @@
 #include <errno.h>
 #include <string.h>
 
-static bool addr_eq(const struct ipsec_addr *a, const struct ipsec_addr *b)
-{
-	size_t n = a->family == 6 ? 16 : 4;
-	return a->family == b->family && memcmp(a->ip, b->ip, n) == 0;
-}
-
 static struct mock_sa *find_key(struct mock_backend *mb, const struct ipsec_sa_key *k)
 {
 	for (unsigned i = 0; i < MOCK_MAX_SA; i++) {
 		struct mock_sa *s = &mb->sa[i];
 		if (s->used && s->p.key.spi == k->spi && s->p.key.proto == k->proto &&
-		    addr_eq(&s->p.key.dst, &k->dst))
+		    ipsec_addr_eq(&s->p.key.dst, &k->dst))
 			return s;
 	}
 	return NULL;

@@ -9,12 +9,6 @@
 
 #include "lib/evloop.h"
 
-static bool addr_eq(const struct ipsec_addr *a, const struct ipsec_addr *b)
-{
-	size_t n = a->family == 6 ? 16 : 4;
-	return a->family == b->family && memcmp(a->ip, b->ip, n) == 0;
-}
-
 static uint64_t now_ms(const struct record_backend *rb)
 {
 	return rb->now_ms ? rb->now_ms(rb->now_ctx) : ev_now_ms();
@@ -25,7 +19,7 @@ static struct record_sa *find_key(struct record_backend *rb, const struct ipsec_
 {
 	for (struct record_sa *s = rb->sas; s; s = s->next)
 		if (s->p.key.spi == k->spi && s->p.key.proto == k->proto &&
-		    addr_eq(&s->p.key.dst, &k->dst))
+		    ipsec_addr_eq(&s->p.key.dst, &k->dst))
 			return s;
 	return NULL;
 }

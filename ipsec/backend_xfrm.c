@@ -67,14 +67,9 @@ static uint64_t now_ms(const struct xfrm_backend *x)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static bool ip_eq(const struct ipsec_addr *a, const struct ipsec_addr *b)
-{
-	return a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
-}
-
 static bool key_eq(const struct ipsec_sa_key *a, const struct ipsec_sa_key *b)
 {
-	return a->spi == b->spi && a->proto == b->proto && ip_eq(&a->dst, &b->dst);
+	return a->spi == b->spi && a->proto == b->proto && ipsec_addr_eq(&a->dst, &b->dst);
 }
 
 static struct xsa **sa_find(struct xfrm_backend *x, const struct ipsec_sa_key *k)

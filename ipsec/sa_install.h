@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define IPSEC_PROTO_ESP 50
 #define IPSEC_PROTO_AH 51
@@ -38,6 +39,12 @@ struct ipsec_addr {
 	uint8_t ip[16];		/* network order; 4 bytes used for IPv4 */
 	uint16_t port;		/* host order */
 };
+
+/* Same address (family and IP; the port is not compared). */
+static inline bool ipsec_addr_eq(const struct ipsec_addr *a, const struct ipsec_addr *b)
+{
+	return a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
+}
 
 enum ipsec_sa_mode {
 	IPSEC_SA_TUNNEL = 0,

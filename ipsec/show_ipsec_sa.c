@@ -53,11 +53,6 @@ static const char *addr_str(const struct ipsec_addr *a, char *buf, size_t len)
 	return ip4(a->ip, buf, len);
 }
 
-static bool addr_eq(const struct ipsec_addr *a, const struct ipsec_addr *b)
-{
-	return a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
-}
-
 static void hms(char *out, size_t len, uint64_t secs)
 {
 	snprintf(out, len, "%02llu:%02llu:%02llu", (unsigned long long)(secs / 3600),
@@ -218,9 +213,9 @@ static bool filter_ok(const struct filter *f, const struct tview *v)
 {
 	struct ipsec_addr l, r;
 	tview_addrs(v, &l, &r);
-	if (f->peer && !addr_eq(&f->peer_addr, &r))
+	if (f->peer && !ipsec_addr_eq(&f->peer_addr, &r))
 		return false;
-	if (f->local && !addr_eq(&f->local_addr, &l))
+	if (f->local && !ipsec_addr_eq(&f->local_addr, &l))
 		return false;
 	if (f->iface && strcasecmp(f->ifname, v->ifc->name) != 0)
 		return false;
@@ -682,7 +677,7 @@ struct clear_ike {
 static void clear_ike_cb(void *arg, const struct ikev2_ike_info *info)
 {
 	struct clear_ike *c = arg;
-	if (c->peer && !addr_eq(c->peer, &info->remote))
+	if (c->peer && !ipsec_addr_eq(c->peer, &info->remote))
 		return;
 	if (info->state != IKEV2_IKE_ESTABLISHED && info->state != IKEV2_IKE_REKEYING)
 		return;

@@ -19,11 +19,6 @@ struct filter {
 	uint64_t now_ms;
 };
 
-static bool ip_eq(const struct ipsec_addr *a, const struct ipsec_addr *b)
-{
-	return a->family == b->family && memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
-}
-
 static bool mine(const struct filter *f, const struct xfrm_sa_info *s)
 {
 	if (f->if_id)
@@ -32,7 +27,7 @@ static bool mine(const struct filter *f, const struct xfrm_sa_info *s)
 		return false;
 	const struct ipsec_addr *l = s->inbound ? &s->key.dst : &s->key.src;
 	const struct ipsec_addr *r = s->inbound ? &s->key.src : &s->key.dst;
-	return ip_eq(l, f->local) && ip_eq(r, f->remote);
+	return ipsec_addr_eq(l, f->local) && ipsec_addr_eq(r, f->remote);
 }
 
 static uint8_t iv_len(uint16_t encr)

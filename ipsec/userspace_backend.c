@@ -73,13 +73,6 @@ static inline unsigned small_bucket(uint32_t v, unsigned n)
 	return (v * 2654435761u) >> 24 & (n - 1);
 }
 
-static bool addr_eq(const struct ipsec_addr *a, const struct ipsec_addr *b)
-{
-	if (a->family != b->family)
-		return false;
-	return memcmp(a->ip, b->ip, a->family == 6 ? 16 : 4) == 0;
-}
-
 /* An SA named by (dst, spi, proto); key->dst.family 0 matches any dst. */
 static struct us_sa *find_in_tab(struct us_sa **tab, unsigned b, const struct ipsec_sa_key *k)
 {
@@ -88,7 +81,7 @@ static struct us_sa *find_in_tab(struct us_sa **tab, unsigned b, const struct ip
 			continue;
 		if (k->proto && s->key.proto && k->proto != s->key.proto)
 			continue;
-		if (k->dst.family && s->key.dst.family && !addr_eq(&s->key.dst, &k->dst))
+		if (k->dst.family && s->key.dst.family && !ipsec_addr_eq(&s->key.dst, &k->dst))
 			continue;
 		return s;
 	}

@@ -104,7 +104,7 @@ const struct tunnel_acl *tunnel_acl_at(int i) { return i >= 0 && i < n_acls ? &a
 int tunnel_wildcard_plen(struct in_addr wild)
 {
 	struct in_addr m = { ~wild.s_addr };
-	return tun_mask_contiguous(m) ? tun_mask_plen(m) : -1;
+	return tun_mask_contiguous(m) ? tunnel_mask_plen(m) : -1;
 }
 
 static struct tacl *acl_create(const char *name, int number, bool extended, int line)

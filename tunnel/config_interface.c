@@ -383,7 +383,7 @@ static bool addr_ok(struct cmdctx *c, struct in_addr a, struct in_addr m)
 		cmd_err(c, "%% Not a valid host address - %s", tun_ip4(a));
 		return false;
 	}
-	int plen = tun_mask_plen(m);
+	int plen = tunnel_mask_plen(m);
 	if (plen < 31 && ((ha & ~hm) == 0 || (ha & ~hm) == ~hm)) {
 		cmd_err(c, "%% Bad mask /%d for address %s", plen, tun_ip4(a));
 		return false;

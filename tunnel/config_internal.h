@@ -29,7 +29,6 @@ const char *tun_ip4(struct in_addr a);
 const char *tun_ip6(const struct in6_addr *a);
 bool tun_ip4_parse(const char *s, struct in_addr *a);
 bool tun_mask_contiguous(struct in_addr m);
-int tun_mask_plen(struct in_addr m);          /* for contiguous masks */
 struct in_addr tun_plen_mask(int plen);
 /* The "% Invalid input detected at '^' marker." of IOS, with the caret under
  * argument i of the command (as the parser does for a word it rejects). */

@@ -279,7 +279,7 @@ bool tun_mask_contiguous(struct in_addr m)
 	return (inv & (inv + 1)) == 0;
 }
 
-int tun_mask_plen(struct in_addr m)
+int tunnel_mask_plen(struct in_addr m)
 {
 	uint32_t v = ntohl(m.s_addr);
 	int n = 0;

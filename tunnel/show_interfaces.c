@@ -206,15 +206,15 @@ static void show_one(struct cmdctx *c, const struct tunnel_ifconf *ic)
 	case TUNNEL_IPV4_STATIC:
 		if (ic->ipv4.addr.s_addr)
 			cmd_out(c, "  Internet address is %s/%d\n", tun_ip4(ic->ipv4.addr),
-				tun_mask_plen(ic->ipv4.mask));
+				tunnel_mask_plen(ic->ipv4.mask));
 		for (int k = 0; k < ic->n_secondary; k++)
 			cmd_out(c, "  Secondary address %s/%d\n", tun_ip4(ic->secondary[k].addr),
-				tun_mask_plen(ic->secondary[k].mask));
+				tunnel_mask_plen(ic->secondary[k].mask));
 		break;
 	case TUNNEL_IPV4_NEGOTIATED:
 	case TUNNEL_IPV4_DHCP:
 		if (tunnel_if_ipv4(ic, &a, &m))
-			cmd_out(c, "  Internet address is %s/%d\n", tun_ip4(a), tun_mask_plen(m));
+			cmd_out(c, "  Internet address is %s/%d\n", tun_ip4(a), tunnel_mask_plen(m));
 		else
 			cmd_out(c, "  Internet address will be negotiated using %s\n",
 				ic->ipv4_method == TUNNEL_IPV4_DHCP ? "DHCP" : "IPCP");

@@ -60,7 +60,7 @@ static uint32_t plen_mask(int plen) { return plen <= 0 ? 0 : plen >= 32 ? 0xffff
 
 static void add_connected(struct rib *r, const char *ifname, struct in_addr a, struct in_addr m)
 {
-	int plen = tun_mask_plen(m);
+	int plen = tunnel_mask_plen(m);
 	uint32_t ha = ntohl(a.s_addr);
 	uint32_t net = ha & plen_mask(plen);
 	struct rib_entry *e = rib_find(r, net, plen);
@@ -150,7 +150,7 @@ static void build(struct rib *r, const char *vrf)
 			const struct tunnel_route *sr = tunnel_route_at(i);
 			if (done[i] || strcmp(sr->vrf, vrf) != 0)
 				continue;
-			int plen = tun_mask_plen(sr->mask);
+			int plen = tunnel_mask_plen(sr->mask);
 			uint32_t net = ntohl(sr->prefix.s_addr);
 			if (sr->track && tunnel_track_state(sr->track) != 1)
 				continue;

@@ -53,6 +53,8 @@ const char *tunnel_iftype_short(enum tunnel_iftype t);
 int tunnel_ifname_normalize(const char *in, char *out, size_t outlen);
 /* Split an IOS name into its type and unit ("0", "0/1.10"); -1 if invalid. */
 int tunnel_ifname_parse(const char *name, enum tunnel_iftype *type, char *unit, size_t unitlen);
+/* Prefix length of a contiguous netmask (255.255.255.0 -> 24). */
+int tunnel_mask_plen(struct in_addr m);
 
 /* ----------------------------------------------------------- interfaces */
 
