@@ -56,6 +56,10 @@ void *tun_sorted_copy(void *const *items, int n, int (*cmp)(const void *, const 
 /* Interfaces sorted in running-config (running) or show order; the caller
  * frees the array. */
 struct tun_if **tun_if_sorted(bool running, int *n);
+/* The block of the interface named after "interface" in the command, with
+ * IOS's "Building configuration..." header ("Current"/"Derived" label). */
+struct cmdctx;
+int tun_show_if_config(struct cmdctx *c, const char *label);
 /* Write one interface's running-config block (ending with "!"). */
 void tun_if_write(struct buf *b, const struct tun_if *t);
 /* A VRF was deleted: interfaces leave it and lose their addresses (IOS).

@@ -270,7 +270,9 @@ int h_tunnel_show_interfaces(struct cmdctx *c)
 	return 0;
 }
 
-int h_tunnel_show_run_if(struct cmdctx *c)
+/* "show running-config interface IF" (label "Current") and "show
+ * derived-config interface IF" ("Derived"): the interface's block. */
+int tun_show_if_config(struct cmdctx *c, const char *label)
 {
 	int i = cmd_find(c, "interface");
 	char name[TUNNEL_IFNAME_MAX];
@@ -287,7 +289,10 @@ int h_tunnel_show_run_if(struct cmdctx *c)
 	tun_if_write(&b, t);
 	b.len -= 2; /* the block's closing "!" */
 	buf_adds(&b, "end\n");
-	cmd_out(c, "Building configuration...\n\nCurrent configuration : %zu bytes\n%s\n", b.len, buf_cstr(&b));
+	cmd_out(c, "Building configuration...\n\n%s configuration : %zu bytes\n%s\n", label, b.len,
+		buf_cstr(&b));
 	buf_free(&b);
 	return 0;
 }
+
+int h_tunnel_show_run_if(struct cmdctx *c) { return tun_show_if_config(c, "Current"); }

@@ -128,25 +128,4 @@ uint64_t tunnel_va_generation(void) { return generation; }
 
 /* show derived-config interface IF: the configuration the interface runs
  * with (for a Virtual-Access, what it was cloned into). */
-int h_tunnel_show_derived_if(struct cmdctx *c)
-{
-	int i = cmd_find(c, "interface");
-	char name[TUNNEL_IFNAME_MAX];
-	if (tun_ifname_at(c, i + 1, name, sizeof name) != 0)
-		return -1;
-	const struct tun_if *t = tun_if_get(name);
-	if (!t) {
-		tun_invalid_at(c, i + 1);
-		return -1;
-	}
-	struct buf b;
-	buf_init(&b);
-	buf_adds(&b, "!\n");
-	tun_if_write(&b, t);
-	b.len -= 2; /* the block's closing "!" */
-	buf_adds(&b, "end\n");
-	cmd_out(c, "Building configuration...\n\nDerived configuration : %zu bytes\n%s\n", b.len,
-		buf_cstr(&b));
-	buf_free(&b);
-	return 0;
-}
+int h_tunnel_show_derived_if(struct cmdctx *c) { return tun_show_if_config(c, "Derived"); }
