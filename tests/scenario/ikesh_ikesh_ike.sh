@@ -9,8 +9,8 @@
 set -u
 IKESH=$1
 top=$2
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces)"; exit 0; }
-command -v ip >/dev/null || { echo "SKIP: no iproute2"; exit 0; }
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces)"; exit 77; }
+command -v ip >/dev/null || { echo "SKIP: no iproute2"; exit 77; }
 
 ns_a=ikrt-a-$$
 ns_b=ikrt-b-$$
