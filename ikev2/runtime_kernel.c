@@ -32,6 +32,7 @@
 #include "ikev2/runtime_link.h"
 #include "ikev2/runtime_socket.h"
 #include "ipsec/backend_xfrm.h"
+#include "ipsec/nft_mss.h"
 #include "ipsec/tun.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
@@ -69,6 +70,7 @@ struct ktun {
 	struct ipsec_addr gre_local, gre_remote;	/* the gre link's endpoints */
 	struct in_addr addr;
 	unsigned plen, mtu, path_mtu;
+	uint16_t mss;			/* ip tcp adjust-mss, 0 none */
 	struct ipsec_addr local, remote;
 	uint64_t retry_at;
 	char logged[160];
@@ -83,6 +85,12 @@ static struct {
 	bool attached;
 	int ev_fd;
 	struct ktun *tuns;
+	/* the MSS clamping rules in nf_tables (ipsec/nft_mss.h) */
+	struct nft_mss_rule *mss;
+	unsigned n_mss;
+	bool mss_applied;		/* the kernel holds k.mss */
+	uint64_t mss_retry_at;
+	char mss_logged[160];
 } k = {.ev_fd = -1};
 
 struct xfrm_backend *ikev2_rt_kernel(void) { return k.x; }
@@ -500,6 +508,7 @@ static void sync_one(struct ktun *t, const struct tunnel_ifconf *ifc, struct in_
 			tun_log(t, "cannot set the address: %s", strerror(-rc));
 		}
 	}
+	t->mss = ifc->tcp_mss > 0 && ifc->tcp_mss < 65536 ? (uint16_t)ifc->tcp_mss : 0;
 	t->path_mtu = t->have_key ? rt_link_path_mtu(&t->remote) : 1500;
 	unsigned mtu = ifc->ip_mtu > 0 ? (unsigned)ifc->ip_mtu
 		       : t->path_mtu - ESP_OVERHEAD - (t->gre ? GRE_OVERHEAD : 0);
@@ -532,6 +541,60 @@ static void tun_remove(struct ktun *t)
 	if (t->ifindex && k.rt)
 		link_delete(t->name);	/* its addresses and routes go with it */
 	free(t);
+}
+
+static void mss_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void mss_log(const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (strcmp(msg, k.mss_logged) == 0)
+		return;
+	snprintf(k.mss_logged, sizeof(k.mss_logged), "%s", msg);
+	log_msg(LOG_SEV_ERR, "IPSEC", "DATAPLANE", "%s", msg);
+}
+
+/* "ip tcp adjust-mss" of the tunnels that have a link: the kernel forwards
+ * their packets, so netfilter clamps the SYNs (rewritten only on change). */
+static void sync_mss(uint64_t now)
+{
+	unsigned n = 0;
+	for (struct ktun *t = k.tuns; t; t = t->next)
+		n += t->ifindex && t->mss;
+	struct nft_mss_rule *want = n ? calloc(n, sizeof(*want)) : NULL;
+	if (n && !want)
+		return;
+	unsigned i = 0;
+	for (struct ktun *t = k.tuns; t; t = t->next) {
+		if (!t->ifindex || !t->mss)
+			continue;
+		snprintf(want[i].ifname, sizeof(want[i].ifname), "%s", t->name);
+		want[i++].mss = t->mss;
+	}
+	bool same = k.mss_applied && n == k.n_mss &&
+		    (!n || memcmp(want, k.mss, n * sizeof(*want)) == 0);
+	bool nothing = !n && !k.mss_applied && !k.n_mss;
+	if (same || nothing || now < k.mss_retry_at) {
+		free(want);
+		return;
+	}
+	int rc = nft_mss_apply(want, n);
+	free(k.mss);
+	k.mss = want;
+	k.n_mss = n;
+	k.mss_applied = rc == 0;
+	if (rc == 0) {
+		k.mss_retry_at = 0;
+		k.mss_logged[0] = 0;
+		return;
+	}
+	k.mss_retry_at = now + RETRY_MS;
+	mss_log("ip tcp adjust-mss: cannot install the nf_tables rules (table ip %s): %s%s",
+		NFT_MSS_TABLE, strerror(-rc),
+		rc == -EPROTONOSUPPORT ? " (no nf_tables in this kernel): SYNs are not clamped" : "");
 }
 
 void ikev2_rt_kernel_sync(void)
@@ -585,6 +648,7 @@ void ikev2_rt_kernel_sync(void)
 		*pp = t->next;
 		tun_remove(t);
 	}
+	sync_mss(now);
 }
 
 void ikev2_rt_kernel_stop(void)
@@ -598,6 +662,13 @@ void ikev2_rt_kernel_stop(void)
 		k.tuns = t->next;
 		tun_remove(t);
 	}
+	if (k.mss_applied && k.n_mss)
+		nft_mss_apply(NULL, 0);
+	free(k.mss);
+	k.mss = NULL;
+	k.n_mss = 0;
+	k.mss_applied = false;
+	k.mss_retry_at = 0;
 	xfrm_backend_free(k.x);
 	k.x = NULL;
 	if (k.rt)

@@ -24,13 +24,28 @@
 #define LARVAL_REQID 0xf0000000u
 #define LARVAL_KEEP_MS 600000
 
+/* Counters of one SA as the kernel keeps them. */
+struct xcount {
+	uint64_t bytes, packets, replay, integ;
+};
+
 struct xsa {
 	struct ipsec_sa_params p;	/* keys kept for update_sa (wiped on free) */
 	uint32_t if_id;
 	uint64_t add_ms;
 	bool soft, hard;		/* expiry delivered */
+	struct xcount base;		/* at "clear crypto sa counters" */
+	struct xcount last;		/* the newest known (the hard expiry's) */
 	struct xsa *next;		/* newest first */
 };
+
+/* What the SAs gone from the kernel had counted, per tunnel and direction:
+ * IOS's counters run on across rekeys (see xfrm_backend_foreach_retired). */
+struct xretired {
+	struct xfrm_retired_info i;
+	struct xretired *next;
+};
+#define MAX_RETIRED 1024
 
 struct xpol {
 	struct ipsec_policy_params p;
@@ -52,6 +67,7 @@ struct xfrm_backend {
 	struct xsa *sas;
 	struct xpol *pols;
 	struct xlarval *larval;
+	struct xretired *retired;	/* most recently used first */
 	uint32_t larval_reqid;		/* unique per ALLOCSPI */
 	struct xfrm_backend_stats st;
 };
@@ -210,6 +226,8 @@ static int del_kernel(struct xfrm_backend *x, const struct ipsec_sa_key *k)
 	return rc == -ESRCH || rc == -ENOENT ? 0 : rc;
 }
 
+static void retire(struct xfrm_backend *x, const struct xsa *s);
+
 static int op_update_sa(void *ctx, const struct ipsec_sa_key *k, const struct ipsec_sa_update *u)
 {
 	struct xfrm_backend *x = ctx;
@@ -227,7 +245,10 @@ static int op_update_sa(void *ctx, const struct ipsec_sa_key *k, const struct ip
 	np.encap_sport = u->encap_sport;
 	np.encap_dport = u->encap_dport;
 	/* the SA's key (daddr) may change: XFRM cannot move an SA, so it is
-	 * installed anew (sequence numbers restart: see docs) */
+	 * installed anew (sequence numbers and counters restart: see docs;
+	 * the counters so far go to the tunnel's totals) */
+	retire(x, s);
+	s->base = s->last = (struct xcount){0};
 	int rc = del_kernel(x, k);
 	if (rc == 0)
 		rc = install(x, &np, s->if_id);
@@ -244,6 +265,7 @@ static int op_update_sa(void *ctx, const struct ipsec_sa_key *k, const struct ip
 struct query {
 	struct ipsec_sa_stats *st;
 	struct xfrm_sa_info *info;
+	struct xcount *count;
 	uint64_t now_ms;
 };
 
@@ -279,6 +301,8 @@ static int parse_query(struct nlmsghdr *h, void *arg)
 		q->st->packets = packets;
 		q->st->use_ms = use_ms;
 	}
+	if (q->count)
+		*q->count = (struct xcount){bytes, packets, replay, integ};
 	if (q->info) {
 		q->info->in_kernel = true;
 		q->info->bytes = bytes;
@@ -308,10 +332,63 @@ static int op_query_sa(void *ctx, const struct ipsec_sa_key *k, struct ipsec_sa_
 	if (!pp)
 		return -ENOENT;
 	out->add_ms = (*pp)->add_ms;
-	struct query q = {out, NULL, now_ms(x)};
+	struct query q = {out, NULL, NULL, now_ms(x)};
 	int rc = query(x, k, &q);
 	out->add_ms = (*pp)->add_ms;
 	return rc;
+}
+
+static uint64_t sub0(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+static bool retired_same(const struct xfrm_retired_info *a, const struct xfrm_retired_info *b)
+{
+	return a->if_id == b->if_id && a->inbound == b->inbound &&
+	       ipsec_addr_eq(&a->local, &b->local) && ipsec_addr_eq(&a->remote, &b->remote);
+}
+
+/* s leaves the kernel: add its final counters to its tunnel's totals. */
+static void retire(struct xfrm_backend *x, const struct xsa *s)
+{
+	struct xcount c = s->last;	/* a hard-expired SA is gone: its expiry's */
+	struct query q = {NULL, NULL, &c, now_ms(x)};
+	query(x, &s->p.key, &q);
+	struct xfrm_retired_info k = {
+		.if_id = s->if_id,
+		.inbound = s->p.inbound,
+		.local = s->p.inbound ? s->p.key.dst : s->p.key.src,
+		.remote = s->p.inbound ? s->p.key.src : s->p.key.dst,
+	};
+	k.local.port = k.remote.port = 0;
+	struct xretired **pp = &x->retired, *r;
+	unsigned n = 0;
+	while (*pp && !retired_same(&(*pp)->i, &k)) {
+		pp = &(*pp)->next;
+		n++;
+	}
+	if ((r = *pp)) {
+		*pp = r->next;	/* moved to the front below */
+	} else {
+		if (n >= MAX_RETIRED) {
+			/* forget the least recently used tunnel (the last one) */
+			struct xretired **last = &x->retired;
+			while ((*last)->next)
+				last = &(*last)->next;
+			free(*last);
+			*last = NULL;
+		}
+		if (!(r = calloc(1, sizeof(*r))))
+			return;
+		r->i = k;
+	}
+	r->i.bytes += sub0(c.bytes, s->base.bytes);
+	r->i.packets += sub0(c.packets, s->base.packets);
+	r->i.replay_drops += sub0(c.replay, s->base.replay);
+	r->i.integrity_failed += sub0(c.integ, s->base.integ);
+	r->next = x->retired;
+	x->retired = r;
 }
 
 static int op_del_sa(void *ctx, const struct ipsec_sa_key *k)
@@ -322,6 +399,8 @@ static int op_del_sa(void *ctx, const struct ipsec_sa_key *k)
 	bool larval = larval_take(x, k);
 	if (!pp && !larval)
 		return -ENOENT;
+	if (pp)
+		retire(x, *pp);
 	int rc = del_kernel(x, k);
 	if (pp) {
 		struct xsa *s = *pp;
@@ -469,6 +548,11 @@ void xfrm_backend_free(struct xfrm_backend *x)
 		del_kernel(x, &l->key);
 		free(l);
 	}
+	while (x->retired) {
+		struct xretired *r = x->retired;
+		x->retired = r->next;
+		free(r);
+	}
 	nl_socket_free(x->ev);
 	nl_socket_free(x->sk);
 	free(x);
@@ -512,6 +596,10 @@ static void on_expire(struct xfrm_backend *x, const struct xfrm_user_expire *e)
 		return;	/* not ours, or an unused SPI reservation timing out */
 	struct xsa *s = *pp;
 	bool hard = e->hard != 0;
+	s->last.bytes = e->state.curlft.bytes;
+	s->last.packets = e->state.curlft.packets;
+	s->last.replay = e->state.stats.replay;
+	s->last.integ = e->state.stats.integrity_failed;
 	if (hard ? s->hard : s->soft)
 		return;
 	if (hard)
@@ -599,9 +687,40 @@ void xfrm_backend_foreach_sa(struct xfrm_backend *x,
 		i.add_ms = s->add_ms;
 		i.soft_expired = s->soft;
 		i.hard_expired = s->hard;
-		struct query q = {NULL, &i, now};
+		struct xcount c = s->last;
+		struct query q = {NULL, &i, &c, now};
 		query(x, &s->p.key, &q);
+		/* since "clear crypto sa counters" */
+		i.bytes = sub0(c.bytes, s->base.bytes);
+		i.packets = sub0(c.packets, s->base.packets);
+		i.replay_drops = (uint32_t)sub0(c.replay, s->base.replay);
+		i.integrity_failed = (uint32_t)sub0(c.integ, s->base.integ);
 		cb(arg, &i);
+	}
+}
+
+void xfrm_backend_foreach_retired(const struct xfrm_backend *x,
+				  void (*cb)(void *arg, const struct xfrm_retired_info *r), void *arg)
+{
+	for (const struct xretired *r = x ? x->retired : NULL; r; r = r->next)
+		cb(arg, &r->i);
+}
+
+void xfrm_backend_clear_counters(struct xfrm_backend *x)
+{
+	if (!x)
+		return;
+	while (x->retired) {
+		struct xretired *r = x->retired;
+		x->retired = r->next;
+		free(r);
+	}
+	uint64_t now = now_ms(x);
+	for (struct xsa *s = x->sas; s; s = s->next) {
+		struct xcount c = s->last;
+		struct query q = {NULL, NULL, &c, now};
+		query(x, &s->p.key, &q);
+		s->base = c;
 	}
 }
 

@@ -75,7 +75,7 @@ struct xfrm_sa_info {
 	uint64_t add_ms;
 	bool soft_expired, hard_expired;
 	bool in_kernel;			/* GETSA found it */
-	uint64_t bytes, packets;	/* XFRM curlft */
+	uint64_t bytes, packets;	/* XFRM curlft (since clear_counters) */
 	uint64_t use_ms;		/* monotonic ms of the last packet, 0 = never */
 	uint32_t replay_drops, integrity_failed;	/* XFRM stats */
 	uint64_t seq;			/* outbound: last sent; inbound: highest seen */
@@ -84,6 +84,22 @@ struct xfrm_sa_info {
  * for each.  The callback must not change the backend. */
 void xfrm_backend_foreach_sa(struct xfrm_backend *x,
 			     void (*cb)(void *arg, const struct xfrm_sa_info *sa), void *arg);
+
+/* The counters of the SAs that left the kernel (deleted by a rekey, a
+ * clear or an expiry), summed per tunnel (if_id, or local/remote without
+ * one) and direction: added to the live SAs' in the show commands, so the
+ * counters run on across rekeys as on IOS. */
+struct xfrm_retired_info {
+	uint32_t if_id;
+	struct ipsec_addr local, remote;	/* ports 0 */
+	bool inbound;
+	uint64_t bytes, packets, replay_drops, integrity_failed;
+};
+void xfrm_backend_foreach_retired(const struct xfrm_backend *x,
+				  void (*cb)(void *arg, const struct xfrm_retired_info *r), void *arg);
+/* "clear crypto sa counters": forget the retired totals; the live SAs'
+ * counters count from now (xfrm_backend_foreach_sa reports the difference). */
+void xfrm_backend_clear_counters(struct xfrm_backend *x);
 
 struct xfrm_backend_stats {
 	unsigned sas, policies;			/* installed now */

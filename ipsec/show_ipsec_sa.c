@@ -30,6 +30,7 @@
 #include "ikev2/runtime_dataplane.h"
 #include "ikev2/runtime_glue.h"
 #include "ikev2/runtime_kernel.h"
+#include "ipsec/backend_xfrm.h"
 #include "ipsec/config.h"
 #include "ipsec/show_ipsec_sa_kernel.h"
 #include "ipsec/userspace.h"
@@ -739,6 +740,7 @@ static unsigned clear_sas(const struct ipsec_addr *peer)
 int h_ipsec_rt_clear_sa(struct cmdctx *c)
 {
 	if (cmd_has(c, "counters")) {
+		xfrm_backend_clear_counters(ikev2_rt_kernel());
 		struct userspace_dp *dp = ikev2_rt_dp();
 		int n = tunnel_if_count();
 		for (int i = 0; dp && i < n; i++) {

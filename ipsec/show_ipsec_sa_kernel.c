@@ -111,6 +111,28 @@ static void sa_cb(void *arg, const struct xfrm_sa_info *s)
 	v->c.recv_errors += o->c.recv_errors;
 }
 
+/* The SAs gone from the kernel (rekeyed, cleared) still count. */
+static void retired_cb(void *arg, const struct xfrm_retired_info *r)
+{
+	struct filter *f = arg;
+	struct xfrm_sa_info s = {.if_id = r->if_id, .inbound = r->inbound};
+	s.key.dst = r->inbound ? r->local : r->remote;
+	s.key.src = r->inbound ? r->remote : r->local;
+	if (!mine(f, &s))
+		return;
+	struct userspace_counters *c = &f->out->c;
+	if (r->inbound) {
+		c->pkts_decaps += r->packets;
+		c->bytes_decaps += r->bytes;
+		c->replay_failed += r->replay_drops;
+		c->verify_failed += r->integrity_failed;
+		c->recv_errors += r->replay_drops + r->integrity_failed;
+	} else {
+		c->pkts_encaps += r->packets;
+		c->bytes_encaps += r->bytes;
+	}
+}
+
 bool kernel_sa_view_get(uint32_t if_id, const struct ipsec_addr *local,
 			const struct ipsec_addr *remote, struct kernel_sa_view *out)
 {
@@ -120,6 +142,7 @@ bool kernel_sa_view_get(uint32_t if_id, const struct ipsec_addr *local,
 		return false;
 	struct filter f = {if_id, local, remote, out, ikev2_runtime_now_ms()};
 	xfrm_backend_foreach_sa(x, sa_cb, &f);
+	xfrm_backend_foreach_retired(x, retired_cb, &f);
 	return true;
 }
 

@@ -17,7 +17,8 @@
 struct kernel_sa_view {
 	struct userspace_sa_info *v;	/* newest first (malloc'd) */
 	unsigned n, cap;
-	/* sums over the SAs still in the kernel: pkts/bytes_encaps over the
+	/* sums over the tunnel's SAs, those still in the kernel and those
+	 * gone (xfrm_backend_foreach_retired): pkts/bytes_encaps over the
 	 * outbound SAs, _decaps, replay_failed, verify_failed over the inbound */
 	struct userspace_counters c;
 	uint32_t spi_out;		/* the newest outbound SA's SPI, 0 if none */
