@@ -45,6 +45,8 @@ static int crk_build(struct ike_sa *sa, struct ikev2_task *tt, struct ikev2_enc 
 	if (!old || old->state != IKEV2_CHILD_INSTALLED)
 		return -1; /* gone or already being replaced */
 	t->cr.pol = old->policy;
+	/* the mode the SA has: a responder's policy says "transport if asked" */
+	t->cr.pol.mode = old->mode;
 	uint8_t spi[4] = {(uint8_t)(old->spi_in >> 24), (uint8_t)(old->spi_in >> 16),
 			  (uint8_t)(old->spi_in >> 8), (uint8_t)old->spi_in};
 	notify_add(e, IKEV2_N_REKEY_SA, IKEV2_PROTO_ESP, spi, 4, NULL, 0);
@@ -162,7 +164,10 @@ int child_rekey_respond(struct ike_sa *sa, const struct msg_in *m, struct ikev2_
 		return RESP_SEND;
 	}
 	nonce_make(&nr);
-	struct child_sa *newc = child_respond(sa, c, &old->policy, &ni, &nr, false, r, old->id);
+	/* the replacement keeps the old SA's mode (no switch on a rekey) */
+	struct ikev2_child_policy pol = old->policy;
+	pol.mode = old->mode;
+	struct child_sa *newc = child_respond(sa, c, &pol, &ni, &nr, false, r, old->id);
 	if (!newc)
 		return RESP_SEND;
 	if (old->state == IKEV2_CHILD_REKEYING) {

@@ -22,9 +22,6 @@
 #   Part 2, "mode tunnel": Tunnel in use settings, the wire size 20 octets
 #   larger, MTU 20 lower, ping both ways, a TCP transfer.
 #
-# strongSwan interop for GRE is not run here: this kernel has no gre link
-# type for the strongSwan side.
-#
 # Usage: ikesh_ikesh_gre.sh IKESH SOURCE-DIR   (root; < 60 s)
 set -eu -o pipefail
 SRC_ARG=${2:-}

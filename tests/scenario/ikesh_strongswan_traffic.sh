@@ -66,11 +66,6 @@ settle() {
 		"strongSwan IKE $(sw_ike_count b s2s) CHILD $(sw_child_count b net) ($(sw_sas b | awk '$1 == "CHILD" { printf "%s ", $5 }'))"
 	return 1
 }
-# udp_drops NODE: UDP datagrams the kernel dropped in NODE's namespace for
-# want of socket buffer space (Udp RcvbufErrors)
-udp_drops() {
-	nsx "$1" awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else print $c["RcvbufErrors"] }' /proc/net/snmp
-}
 near() { [ $((($1 - $2) * ($1 - $2))) -le $(($3 * $3)) ]; }	# |A - B| <= D
 # distinct CHILD_SAs strongSwan established since MARK (a rekeyed one is
 # logged twice, inbound and outbound)
@@ -116,13 +111,13 @@ check "A: strongSwan out packets ($sop) = ikesh decaps ($d1) +-2" near "$sop" "$
 # kernel dropped at charon's UDP socket (receive buffer full: kernel-libipsec
 # decrypts in one thread and falls behind a TCP burst) are added; the lost
 # segments were retransmitted, the sha256 checks hold.
-u0=$(udp_drops b)
+u0=$(udp_rcvbuf_errors b)
 tcp_both_ways A $((8 * 1024 * 1024))
 check "A: ip tcp adjust-mss 1360: receiver's MSS $(cat "$SCN_DIR/sink.mss" 2>/dev/null) <= 1360" \
 	eval '[ "$(cat "$SCN_DIR/sink.mss" 2>/dev/null || echo 9999)" -le 1360 ]'
 e2=$(ik_ipsec_counter a encaps) d2=$(ik_ipsec_counter a decaps)
 read -r sib sip sob sop <<<"$(sw_child_counters b net)"
-u=$(($(udp_drops b) - u0))
+u=$(($(udp_rcvbuf_errors b) - u0))
 scn_log "A: after TCP: ikesh encaps $e2 decaps $d2; strongSwan in $sip pkts/$sib B, out $sop pkts/$sob B; UDP receive-buffer drops on b: $u"
 check "A: TCP: ikesh encaps+decaps grew by >= 12000 (2 x 8 MiB / 1348)" eval '[ $((e2 + d2 - e1 - d1)) -ge 12000 ]'
 check "A: strongSwan in packets ($sip) + UDP drops on b ($u) = ikesh encaps ($e2) (+-1 %)" \
@@ -134,12 +129,13 @@ check "A: strongSwan in/out octets ($sib/$sob) >= 8 MiB" eval '[ "$sib" -ge 8388
 ik a "show crypto ipsec sa detail" >"$SCN_DIR/ipsec-sa-detail.txt"
 rows=$($PY "$PARSE" "$TPL/cisco_ios_show_crypto_ipsec_sa_detail.textfsm" <"$SCN_DIR/ipsec-sa-detail.txt" 2>&1) || rows=""
 spis=$(sw_child_spis b net)
+spi_in=$(printf '%s\n' "${spis%% *}" | sed 's/^0*//')	# swanctl pads to 8 digits, IOS does not
 check "A: show crypto ipsec sa detail parses (2 SAs, Tunnel0, peer 192.0.2.2 port 4500, esp-gcm, encaps)" eval '
 	[ "$(printf "%s\n" "$rows" | grep -c "\"SA_SPI_HEX\"")" -eq 2 ] &&
 	printf "%s\n" "$rows" | qgrep "\"INTERFACE\": \"Tunnel0\"" &&
 	printf "%s\n" "$rows" | qgrep "\"CURRENT_PEER\": \"192.0.2.2\"" &&
 	printf "%s\n" "$rows" | qgrep "\"SA_TRANSFORM\": \"esp-gcm\"" &&
-	printf "%s\n" "$rows" | qgrep -i "\"SA_SPI_HEX\": \"0x0*${spis%% *}\"" &&
+	printf "%s\n" "$rows" | qgrep -i "\"SA_SPI_HEX\": \"0x${spi_in}\"" &&
 	printf "%s\n" "$rows" | qgrep "\"PKTS_ENCAPS\": \"[1-9][0-9]*\""'
 ik a "show crypto session detail" >"$SCN_DIR/session-detail.txt"
 rows=$($PY "$PARSE" "$TPL/cisco_ios_show_crypto_session_detail.textfsm" <"$SCN_DIR/session-detail.txt" 2>&1) || rows=""

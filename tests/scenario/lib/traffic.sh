@@ -99,3 +99,10 @@ ping_loss() {
 	r=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\2/p')
 	echo "${s:-0} ${r:-0}"
 }
+
+# udp_rcvbuf_errors NODE: UDP datagrams the kernel dropped in NODE's
+# namespace for want of socket receive buffer space (Udp RcvbufErrors in
+# /proc/net/snmp), e.g. ESP in UDP that kernel-libipsec did not read in time
+udp_rcvbuf_errors() {
+	nsx "$1" awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else print $c["RcvbufErrors"] }' /proc/net/snmp
+}
