@@ -12,6 +12,7 @@
 #include "ikev2/config.h"
 #include "ikev2/runtime_cp_client.h"
 #include "ikev2/runtime_glue.h"
+#include "ikev2/runtime_kernel.h"
 #include "ikev2/runtime_session.h"
 #include "lib/array.h"
 #include "lib/log.h"
@@ -266,6 +267,12 @@ static void session_up(struct ikev2_fv_session *s, const struct ikev2_ike_info *
 			snprintf(vt, sizeof(vt), "Virtual-Template%d", prof->virtual_template);
 			dbg("cannot clone", vt, "no such \"type tunnel\" template");
 			s->va[0] = 0;
+		} else if (ikev2_rt_kernel()) {
+			/* ikev2/runtime_kernel.c makes devices for Tunnel interfaces only */
+			log_msg(LOG_SEV_ERR, "IPSEC", "DATAPLANE",
+				"%s: the kernel data plane has no device for Virtual-Access "
+				"interfaces: the session's SAs are installed, its traffic is not "
+				"routed through them (use --dataplane userspace)", s->va);
 		}
 	}
 	install_routes(s);
