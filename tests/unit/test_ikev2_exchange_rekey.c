@@ -97,6 +97,65 @@ START_TEST(test_child_rekey_by_responder)
 }
 END_TEST
 
+/* The CREATE_CHILD_SA requests sent while capturing (packet debugging). */
+static char sent_ccs[8192];
+
+static void capture_sink(enum log_severity sev, const char *line, void *arg)
+{
+	(void)sev;
+	(void)arg;
+	if (strstr(line, "Sending Packet") && strstr(line, "CREATE_CHILD_SA Exchange REQUEST"))
+		strncat(sent_ccs, line, sizeof(sent_ccs) - strlen(sent_ccs) - 1);
+}
+
+/* A responder whose policy accepts transport mode (GRE/IPsec) got a
+ * tunnel-mode SA from an initiator that wants tunnel: its own rekey keeps
+ * tunnel mode and asks for nothing else (no USE_TRANSPORT_MODE), and so
+ * does the initiator's. */
+START_TEST(test_child_rekey_keeps_mode)
+{
+	h_init(NULL, NULL);
+	hnet.p[PEER_B].cfg.child.mode = IPSEC_SA_TRANSPORT;
+	establish();
+	sent_ccs[0] = 0;
+	ikev2_debug_packet.on = true;
+	log_set_sink(capture_sink, NULL);
+	ck_assert_uint_eq(ikev2_engine_rekey_child(hnet.p[PEER_B].e, child_id(PEER_B)), 0);
+	h_pump();
+	ikev2_debug_packet.on = false;
+	log_set_sink(NULL, NULL);
+	ck_assert_ptr_nonnull(strstr(sent_ccs, "NOTIFY(REKEY_SA)"));
+	ck_assert_ptr_null(strstr(sent_ccs, "USE_TRANSPORT_MODE"));
+	for (int round = 0; round < 2; round++) {
+		int who = round == 0 ? PEER_B : PEER_A;
+		ck_assert_uint_eq(ikev2_engine_rekey_child(hnet.p[who].e, child_id(who)), 0);
+		h_pump();
+		struct h_children a, b;
+		ck_assert_uint_eq(h_children(PEER_A, &a), 1);
+		ck_assert_uint_eq(h_children(PEER_B, &b), 1);
+		ck_assert_uint_ne(a.c[0].rekeyed_from, 0);
+		ck_assert_uint_eq(a.c[0].mode, IPSEC_SA_TUNNEL);
+		ck_assert_uint_eq(b.c[0].mode, IPSEC_SA_TUNNEL);
+		ck_assert_uint_eq(h_check_sa_pairs(), 2);
+	}
+	h_fini();
+
+	/* both want transport: the rekeyed SA is transport again */
+	h_init(NULL, NULL);
+	hnet.p[PEER_A].cfg.child.mode = hnet.p[PEER_B].cfg.child.mode = IPSEC_SA_TRANSPORT;
+	establish();
+	ck_assert_uint_eq(ikev2_engine_rekey_child(hnet.p[PEER_B].e, child_id(PEER_B)), 0);
+	h_pump();
+	struct h_children a, b;
+	ck_assert_uint_eq(h_children(PEER_A, &a), 1);
+	ck_assert_uint_eq(h_children(PEER_B, &b), 1);
+	ck_assert_uint_ne(b.c[0].rekeyed_from, 0);
+	ck_assert_uint_eq(a.c[0].mode, IPSEC_SA_TRANSPORT);
+	ck_assert_uint_eq(b.c[0].mode, IPSEC_SA_TRANSPORT);
+	h_fini();
+}
+END_TEST
+
 START_TEST(test_create_child_pfs_and_not)
 {
 	/* both profiles want PFS group 14 */
@@ -426,6 +485,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_child_rekey_no_pfs);
 	tcase_add_test(tc, test_child_rekey_pfs);
 	tcase_add_test(tc, test_child_rekey_by_responder);
+	tcase_add_test(tc, test_child_rekey_keeps_mode);
 	tcase_add_test(tc, test_create_child_pfs_and_not);
 	tcase_add_test(tc, test_ike_rekey_moves_children);
 	tcase_add_test(tc, test_child_rekey_collision);
