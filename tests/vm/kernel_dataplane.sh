@@ -28,32 +28,10 @@ set -u
 IKESH=$1
 SRC=$2
 LOGS=${3:-$(mktemp -d /tmp/ikvm.XXXXXX)}
-mkdir -p "$LOGS"
-# vty sockets on a local file system (the log dir may be a 9p share)
-SOCKS=$(mktemp -d /run/ikvm.XXXXXX 2>/dev/null || mktemp -d /tmp/ikvm-sock.XXXXXX)
 P=ikvm
-FAILS=0
-PIDS=()
-T0=$(date +%s)
-
-log() { echo "[$(($(date +%s) - T0))s] $*"; }
-ok() { log "ok   - $*"; }
-bad() { log "FAIL - $*"; FAILS=$((FAILS + 1)); }
-check() { # DESCRIPTION COMMAND...
-	local d=$1
-	shift
-	if ("$@") >/dev/null 2>&1; then ok "$d"; else bad "$d"; fi
-}
-# wait_until SECONDS COMMAND...: poll every 0.3 s
-wait_until() {
-	local end=$(($(date +%s) + $1))
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -ge "$end" ] && return 1
-		sleep 0.3
-	done
-}
-nsx() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
+# log ok bad check wait_until nsx, topology, ik start tunnel_up ping_ok,
+# xfrm_pkts ipsec_sa sa_ctr out_spi near, tcp_xfer; the EXIT trap
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # diag NAME: the routers' kernel and IKE state into LOGS/NAME-NODE.txt
 diag() {
@@ -69,38 +47,8 @@ diag() {
 	done
 }
 
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-	for p in a b la lb; do ip netns del "$P-$p" 2>/dev/null; done
-}
-trap cleanup EXIT
-
 # ---------------------------------------------------------------- topology
-sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-for n in a b la lb; do
-	ip netns add "$P-$n"
-	ip -n "$P-$n" link set lo up
-done
-ip link add wan0 netns "$P-a" type veth peer name wan0 netns "$P-b"
-ip -n "$P-a" addr add 192.0.2.1/24 dev wan0
-ip -n "$P-b" addr add 192.0.2.2/24 dev wan0
-lan() { # ROUTER HOST HOST-ADDR ROUTER-ADDR
-	ip link add eth0 netns "$P-$2" type veth peer name lan0 netns "$P-$1"
-	ip -n "$P-$2" addr add "$3/24" dev eth0
-	ip -n "$P-$1" addr add "$4/24" dev lan0
-	ip -n "$P-$2" link set eth0 up
-	ip -n "$P-$1" link set lan0 up
-	ip -n "$P-$2" route add default via "$4"
-}
-lan a la 198.51.100.2 198.51.100.1
-lan b lb 203.0.113.2 203.0.113.1
-for n in a b; do
-	ip -n "$P-$n" link set wan0 up
-	nsx $n sysctl -qw net.ipv4.ip_forward=1
-done
-wait_until 10 nsx a ping -c1 -W1 192.0.2.2 || bad "topology: A cannot reach B"
+topology
 
 # ---------------------------------------------------------------- routers
 MODE=svti	# svti | gre: the Tunnel0 of render
@@ -117,27 +65,6 @@ render() { # NODE OUT
 		-e "/@IKE_INTEG@/d" -e "s/@TRANSFORM@/esp-gcm 128/" -e "/@IPSEC_EXTRA@/d" "${gre[@]}" \
 		"$SRC/tests/vm/router.cfg"; } >"$1"
 }
-ik() { # NODE CMD...: one vty batch
-	local n=$1 c args=()
-	shift
-	for c in "$@"; do args+=(-c "$c"); done
-	timeout 30 "$IKESH" "${args[@]}" --socket "$SOCKS/$n.sock" 2>&1 | tee -a "$LOGS/$n-cli.log"
-}
-start() { # NODE
-	render "$1" "$LOGS/$1-$MODE.cfg"
-	rm -f "$SOCKS/$1.sock"
-	ip netns exec "$P-$1" "$IKESH" -f "$LOGS/$1-$MODE.cfg" --no-console --socket "$SOCKS/$1.sock" \
-		--dataplane kernel </dev/null >>"$LOGS/$1.log" 2>&1 &
-	PIDS+=($!)
-	eval "PID_$1=$!"
-	wait_until 20 test -S "$SOCKS/$1.sock" || bad "ikesh on $1 did not open its vty socket"
-}
-tunnel_up() {
-	ik "$1" "show interfaces Tunnel0" | grep -q 'Tunnel0 is up, line protocol is up' &&
-		nsx "$1" ip link show Tu0 | grep -qE '<[^>]*\bUP\b'
-}
-ping_ok() { nsx "$1" ping -c "${3:-1}" -i 0.2 -W 2 "$2"; }
-
 start a
 start b
 if wait_until 60 tunnel_up a && wait_until 20 tunnel_up b; then
@@ -166,15 +93,6 @@ conn_sum() {
 	ik "$1" "show crypto engine connections active" |
 		awk -v c="$2" '$2 == "IPsec" { s += $c } END { print s + 0 }'
 }
-# xfrm_pkts NODE DIR: packets of the SAs from (out) / to (in) the node
-xfrm_pkts() {
-	local me
-	me=$([ "$1" = a ] && echo 192.0.2.1 || echo 192.0.2.2)
-	nsx "$1" ip -s xfrm state | awk -v me="$me" -v dir="$2" '
-		/^src / { mine = (dir == "out" ? $2 == me : $4 == me) }
-		mine && /^[ \t]*[0-9]+\(bytes\), [0-9]+\(packets\)/ { sub(/\(packets\).*/, "", $2); s += $2 }
-		END { print s + 0 }'
-}
 diag up
 wait_until 10 ping_ok la 203.0.113.2 || true
 enc_a0=$(conn_sum a 4)
@@ -193,13 +111,6 @@ check "the counters are the kernel's (ip -s xfrm state: A out $xo_a, B in $xi_b)
 ik a "show crypto engine connections active" >/dev/null
 
 # ---- show crypto ipsec sa / session with the kernel's counters
-# ipsec_sa NODE...: show crypto ipsec sa interface Tunnel0 into LOGS/sa-NODE.txt
-ipsec_sa() { local n; for n in "$@"; do ik "$n" "show crypto ipsec sa interface Tunnel0" >"$LOGS/sa-$n.txt"; done; }
-# sa_ctr NODE encaps|decaps, out_spi NODE ("current outbound spi", decimal):
-# from the last ipsec_sa NODE
-sa_ctr() { sed -n "s/.*#pkts $2: \([0-9]*\),.*/\1/p" "$LOGS/sa-$1.txt" | head -1; }
-out_spi() { sed -n 's/.*current outbound spi: 0x[0-9A-F]*(\([0-9]*\)).*/\1/p' "$LOGS/sa-$1.txt" | head -1; }
-near() { [ $(( ($1 - $2) * ($1 - $2) )) -le 4 ]; }
 xo_a=$(xfrm_pkts a out) xi_b=$(xfrm_pkts b in)
 ipsec_sa a b
 ea=$(sa_ctr a encaps) db=$(sa_ctr b decaps) eb=$(sa_ctr b encaps) da=$(sa_ctr a decaps)
@@ -228,42 +139,22 @@ check "show crypto session detail parses (UP-ACTIVE, 2 SAs) and B's dec'ed = $db
 	grep -q "Inbound:  #pkts dec.ed $db drop 0" "$LOGS/session-detail-b.txt"'
 
 # ---- TCP through the tunnel
-PORT=5201
-tcp_xfer() { # FROM TO TO-ADDR SIZE: "OK ..." when the sink got exactly what was sent
-	local from=$1 to=$2 addr=$3 size=$4 sent got pid
-	PORT=$((PORT + 1))
-	nsx "$to" python3 -c '
-import hashlib, socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(1); s.settimeout(30)
-c, _ = s.accept(); c.settimeout(120); h = hashlib.sha256(); n = 0
-while True:
-    b = c.recv(1 << 16)
-    if not b: break
-    h.update(b); n += len(b)
-print(n, h.hexdigest())' "$addr" "$PORT" >"$LOGS/sink.out" 2>&1 &
-	pid=$!
-	sent=$(nsx "$from" python3 -c '
-import hashlib, os, socket, sys, time
-n = int(sys.argv[3]); data = os.urandom(n)
-end = time.time() + 20
-while True:
-    try:
-        s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3); break
-    except OSError:
-        if time.time() > end: sys.exit("cannot connect")
-        time.sleep(0.2)
-s.settimeout(120); s.sendall(data); s.shutdown(socket.SHUT_WR); s.recv(1); s.close()
-print(n, hashlib.sha256(data).hexdigest())' "$addr" "$PORT" "$size" 2>&1)
-	wait "$pid"
-	got=$(cat "$LOGS/sink.out")
-	if [ -n "$got" ] && [ "$sent" = "$got" ]; then echo "OK $got"; else echo "BAD sent '$sent' got '$got'"; fi
-}
 r=$(tcp_xfer la lb 203.0.113.2 $((2 * 1024 * 1024)))
 log "TCP lanA -> lanB: $r"
 check "2 MiB TCP lanA -> lanB intact (sha256)" eval '[ "${r%% *}" = OK ]'
 
+# ---- ip tcp adjust-mss 1360: nf_tables rules clamp the forwarded SYNs
+check "nf_tables table ip ikesh on A clamps SYNs out of and into Tu0 to 1360" \
+	eval 't=$(nsx a nft list table ip ikesh) &&
+	      echo "$t" | grep -q "oifname \"Tu0\" tcp flags syn / syn,rst tcp option maxseg size > 1360 tcp option maxseg size set 1360" &&
+	      echo "$t" | grep -q "iifname \"Tu0\" tcp flags syn / syn,rst tcp option maxseg size > 1360"'
+mss=$(mss_seen la lb 203.0.113.2)
+log "MSS lanB got from lanA (1460 sent, Tu0 MTU 1399): $mss"
+check "lanB got a SYN MSS <= 1360 from lanA (got $mss)" eval '[ "${mss:-9999}" -le 1360 ] && [ "$mss" -ge 500 ]'
+
 # ---- clear crypto sa: new SAs, traffic resumes
+ipsec_sa a
+ea_before=$(sa_ctr a encaps)
 spis() { nsx "$1" ip xfrm state | awk '/proto esp spi/ { print $4 }' | sort | tr '\n' ' '; }
 spi0=$(spis a)
 for n in a b; do
@@ -283,6 +174,20 @@ log "TCP 4 MiB across the rekey: $r"
 check "4 MiB TCP across the volume rekey intact" eval '[ "${r%% *}" = OK ]'
 rekeyed() { [ "$(spis a)" != "$spi1" ] && ping_ok la 203.0.113.2; }
 check "soft expiry (2560 KB) rekeyed the CHILD_SA: SPIs $spi1-> $(spis a)" wait_until 30 rekeyed
+# the counters run on across clear crypto sa and the rekey (IOS)
+ipsec_sa a
+ea_after=$(sa_ctr a encaps)
+log "show crypto ipsec sa: A encaps $ea_before before clear crypto sa, $ea_after after it, 4 MiB and the rekey"
+check "A's #pkts encaps ran on across clear crypto sa and the rekey ($ea_before -> $ea_after, >= +3000)" \
+	eval '[ "${ea_after:-0}" -ge $((ea_before + 3000)) ]'
+ik a "clear crypto sa counters" >/dev/null
+ipsec_sa a
+ea0=$(sa_ctr a encaps)
+ping_ok la 203.0.113.2 5 >/dev/null
+ipsec_sa a
+ea1=$(sa_ctr a encaps)
+check "clear crypto sa counters: A's #pkts encaps $ea_after -> $ea0 (<= 2), then 5 pings -> $ea1" \
+	eval '[ "${ea0:-99}" -le 2 ] && [ "$((ea1 - ea0))" -ge 5 ] && [ "$((ea1 - ea0))" -le 7 ]'
 check "show crypto engine brief counted the kernel's soft expiry events" \
 	eval '{ ik a "show crypto engine brief"; ik b "show crypto engine brief"; } |
 	      grep -qE "Expiry events \(s/h\):  [1-9]"'
