@@ -178,7 +178,6 @@ settle() {
 	return 1
 }
 near() { [ $((($1 - $2) * ($1 - $2))) -le $(($3 * $3)) ]; }	# |A - B| <= D
-sw_new_children() { sw_since b "$1" | grep -oE 'CHILD_SA net\{[0-9]+\} established' | sort -u | wc -l; }
 tunnel_mode_gre() {	# PART: both SAs Tunnel mode with the protocol-47 identities
 	local f="$SCN_DIR/$1-ipsec-sa.txt"
 	ik a "show crypto ipsec sa" >"$f"
@@ -271,18 +270,12 @@ check "A: show crypto ipsec sa detail parses (2 SAs, Tunnel0, prot 47 identities
 # ---- strongSwan rekeys the CHILD_SA while a ping runs every 50 ms
 spis0=$(sw_child_spis b net)
 mb=$(sw_mark b)
-ping_loss la 203.0.113.2 -c 80 -i 0.05 -W 1 >"$SCN_DIR/ping-A.out" &
-pp=$!
-scn_track "$pp"
-sleep 1
-sw b --rekey --child net >>"$(sw_dir b)/rekey.out" 2>&1 || fail "A: swanctl --rekey --child net"
-wait "$pp"
-read -r sent recv <"$SCN_DIR/ping-A.out"
+read -r sent recv <<<"$(sw_rekey_under_ping b net la 203.0.113.2)"
 settle A || true
 spis1=$(sw_child_spis b net)
 scn_log "A: rekey ping: sent $sent received $recv; strongSwan SPIs $spis0 -> $spis1"
 check "A: swanctl --rekey --child: new CHILD_SA (SPIs $spis0 -> $spis1), one left, mirrored on ikesh" \
-	eval '[ "$(sw_new_children "$mb")" -ge 1 ] && [ -n "$spis1" ] && [ "$spis1" != "$spis0" ] && settled'
+	eval '[ "$(sw_new_children b net "$mb")" -ge 1 ] && [ -n "$spis1" ] && [ "$spis1" != "$spis0" ] && settled'
 check "A: at most 2 of $sent pings lost across the rekey (lost $((sent - recv)))" \
 	eval '[ "$sent" -ge 80 ] && [ $((sent - recv)) -le 2 ]'
 check "A: the new CHILD_SA: Tunnel mode, protocol-47 identities, GRE selectors on strongSwan" \
@@ -317,7 +310,7 @@ read -r sent recv <<<"$(ping_loss la 203.0.113.2 -c 4000 -i 0.002 -s 1300 -W 1)"
 settle B || true
 spi1=$(ik_out_spi a)
 spis1=$(sw_child_spis b net)
-n=$(sw_new_children "$mb")
+n=$(sw_new_children b net "$mb")
 scn_log "B: rekey ping: sent $sent received $recv; ikesh out SPI $spi0 -> $spi1; strongSwan: $n new CHILD_SAs"
 check "B: ikesh rekeyed the CHILD_SA at its kilobyte lifetime ($n new, SPI $spi0 -> $spi1), mirrored" \
 	eval '[ "$n" -ge 1 ] && [ -n "$spi1" ] && [ "$spi1" != "$spi0" ] && [ "$spis1" != "$spis0" ] && settled'

@@ -67,9 +67,6 @@ settle() {
 	return 1
 }
 near() { [ $((($1 - $2) * ($1 - $2))) -le $(($3 * $3)) ]; }	# |A - B| <= D
-# distinct CHILD_SAs strongSwan established since MARK (a rekeyed one is
-# logged twice, inbound and outbound)
-sw_new_children() { sw_since b "$1" | grep -oE 'CHILD_SA net\{[0-9]+\} established' | sort -u | wc -l; }
 
 # pings_both_ways PART: 20 pings each way through the tunnel
 pings_both_ways() {
@@ -147,18 +144,12 @@ check "A: show crypto session detail parses (UP-ACTIVE, peer 192.0.2.2, 2 active
 # ---- strongSwan rekeys the CHILD_SA while a ping runs every 50 ms
 spis0=$(sw_child_spis b net)
 mb=$(sw_mark b)
-ping_loss la 203.0.113.2 -c 80 -i 0.05 -W 1 >"$SCN_DIR/ping-A.out" &
-pp=$!
-scn_track "$pp"
-sleep 1
-sw b --rekey --child net >>"$(sw_dir b)/rekey.out" 2>&1 || fail "A: swanctl --rekey --child net"
-wait "$pp"
-read -r sent recv <"$SCN_DIR/ping-A.out"
+read -r sent recv <<<"$(sw_rekey_under_ping b net la 203.0.113.2)"
 settle A || true
 spis1=$(sw_child_spis b net)
 scn_log "A: rekey ping: sent $sent received $recv; strongSwan SPIs $spis0 -> $spis1"
 check "A: swanctl --rekey --child: new CHILD_SA (SPIs $spis0 -> $spis1), one left, mirrored on ikesh" \
-	eval '[ "$(sw_new_children "$mb")" -ge 1 ] && [ -n "$spis1" ] && [ "$spis1" != "$spis0" ] && settled'
+	eval '[ "$(sw_new_children b net "$mb")" -ge 1 ] && [ -n "$spis1" ] && [ "$spis1" != "$spis0" ] && settled'
 check "A: at most 2 of $sent pings lost across the rekey (lost $((sent - recv)))" \
 	eval '[ "$sent" -ge 80 ] && [ $((sent - recv)) -le 2 ]'
 check "A: traffic through the new SAs" ping_ok la 203.0.113.2 3
@@ -191,7 +182,7 @@ scn_log "B: ping done"
 settle B || true
 spi1=$(ik_out_spi a)
 spis1=$(sw_child_spis b net)
-n=$(sw_new_children "$mb")
+n=$(sw_new_children b net "$mb")
 scn_log "B: rekey ping: sent $sent received $recv; ikesh out SPI $spi0 -> $spi1; strongSwan: $n new CHILD_SAs"
 check "B: ikesh rekeyed the CHILD_SA at its kilobyte lifetime ($n new, SPI $spi0 -> $spi1), mirrored" \
 	eval '[ "$n" -ge 1 ] && [ -n "$spi1" ] && [ "$spi1" != "$spi0" ] && [ "$spis1" != "$spis0" ] && settled'

@@ -294,6 +294,26 @@ sw_log_has() { sw_since "$1" "$2" | qgrep -E -- "$3"; }
 # sw_log_count NODE MARK REGEX
 sw_log_count() { sw_since "$1" "$2" | grep -Ec -- "$3"; }
 
+# sw_new_children NODE CHILD MARK: distinct CHILD_SAs named CHILD that NODE
+# established since MARK (a rekeyed one is logged twice, in and out)
+sw_new_children() {
+	sw_since "$1" "$3" | grep -oE "CHILD_SA $2\{[0-9]+\} established" | sort -u | wc -l
+}
+
+# sw_rekey_under_ping NODE CHILD FROM DST: "swanctl --rekey --child CHILD"
+# on NODE one second into 80 pings FROM -> DST every 50 ms; prints "SENT
+# RECEIVED" (ping_loss of lib/traffic.sh)
+sw_rekey_under_ping() {
+	local out="$SCN_DIR/rekey-ping-$1-$2.out" pp
+	ping_loss "$3" "$4" -c 80 -i 0.05 -W 1 >"$out" &
+	pp=$!
+	scn_track "$pp"
+	sleep 1
+	sw "$1" --rekey --child "$2" >>"$(sw_dir "$1")/rekey.out" 2>&1 || fail "swanctl --rekey --child $2 on $1"
+	wait "$pp"
+	cat "$out"
+}
+
 # sw_psk_conf OUT KEY=VALUE...: render configs/sw-psk.conf.in with these
 # defaults (strongSwan's own defaults for the lifetimes):
 SW_PSK_DEFAULTS=(
