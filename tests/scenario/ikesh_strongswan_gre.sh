@@ -164,20 +164,6 @@ gre_stats() {
 		print $3, $5, d }'
 }
 
-ping_ok() { nsx "$1" ping -q -c "${3:-1}" -i "${4:-0.2}" -W 2 "$2" >/dev/null 2>&1; }	# NODE DST [COUNT [INTERVAL]]
-up() { both_sides_up a b 192.0.2.2 192.0.2.1 s2s net; }
-# one IKE SA and one CHILD SA left on each side, SPIs mirrored
-settled() {
-	[ "$(ik_sa_count a 192.0.2.2)" = 1 ] && [ "$(ik_child_count a 192.0.2.2)" = 1 ] &&
-		[ "$(sw_ike_count b s2s)" = 1 ] && [ "$(sw_child_count b net INSTALLED)" = 1 ] && up
-}
-settle() {
-	wait_until 10 settled && return 0
-	scn_log "$1: not settled: ikesh IKE $(ik_sa_count a 192.0.2.2) CHILD $(ik_child_count a 192.0.2.2);" \
-		"strongSwan IKE $(sw_ike_count b s2s) CHILD $(sw_child_count b net)"
-	return 1
-}
-near() { [ $((($1 - $2) * ($1 - $2))) -le $(($3 * $3)) ]; }	# |A - B| <= D
 tunnel_mode_gre() {	# PART: both SAs Tunnel mode with the protocol-47 identities
 	local f="$SCN_DIR/$1-ipsec-sa.txt"
 	ik a "show crypto ipsec sa" >"$f"
@@ -210,7 +196,7 @@ tcp_both_ways() {	# PART SIZE
 ikesh_conf "$SCN_DIR/a-A.cfg" ""
 gre_up
 ik_start a "$SCN_DIR/a-A.cfg"
-wait_until 20 up || die "A: SA up on both sides within 20 s (ikesh initiator)"
+wait_until 20 sw_s2s_up || die "A: SA up on both sides within 20 s (ikesh initiator)"
 pass "A: ikesh initiated; READY / ESTABLISHED, CHILD SPIs mirrored"
 check "A: ikesh: Tunnel mode, protocol-47 identities 192.0.2.1 <-> 192.0.2.2" tunnel_mode_gre A
 check "A: strongSwan: TUNNEL-in-UDP, 192.0.2.2/32[gre] === 192.0.2.1/32[gre]" sw_gre_child
@@ -271,11 +257,11 @@ check "A: show crypto ipsec sa detail parses (2 SAs, Tunnel0, prot 47 identities
 spis0=$(sw_child_spis b net)
 mb=$(sw_mark b)
 read -r sent recv <<<"$(sw_rekey_under_ping b net la 203.0.113.2)"
-settle A || true
+sw_s2s_settle A || true
 spis1=$(sw_child_spis b net)
 scn_log "A: rekey ping: sent $sent received $recv; strongSwan SPIs $spis0 -> $spis1"
 check "A: swanctl --rekey --child: new CHILD_SA (SPIs $spis0 -> $spis1), one left, mirrored on ikesh" \
-	eval '[ "$(sw_new_children b net "$mb")" -ge 1 ] && [ -n "$spis1" ] && [ "$spis1" != "$spis0" ] && settled'
+	eval '[ "$(sw_new_children b net "$mb")" -ge 1 ] && [ -n "$spis1" ] && [ "$spis1" != "$spis0" ] && sw_s2s_settled'
 check "A: at most 2 of $sent pings lost across the rekey (lost $((sent - recv)))" \
 	eval '[ "$sent" -ge 80 ] && [ $((sent - recv)) -le 2 ]'
 check "A: the new CHILD_SA: Tunnel mode, protocol-47 identities, GRE selectors on strongSwan" \
@@ -291,7 +277,7 @@ ikesh_conf "$SCN_DIR/a-B.cfg" " responder-only
 ik_start a "$SCN_DIR/a-B.cfg"
 wait_until 10 nsx a ip link show Tu0 || true
 sw_initiate b net s2s || fail "B: swanctl --initiate"
-wait_until 10 up || die "B: SA up on both sides (strongSwan initiator)"
+wait_until 10 sw_s2s_up || die "B: SA up on both sides (strongSwan initiator)"
 pass "B: strongSwan initiated; READY / ESTABLISHED, CHILD SPIs mirrored"
 check "B: ikesh is the responder" ik_sa_has a 192.0.2.2 "Initiator of SA : No"
 check "B: ikesh: Tunnel mode, protocol-47 identities" tunnel_mode_gre B
@@ -300,20 +286,20 @@ check "B: ikesh's CHILD SA has the 2560 KB lifetime" \
 wait_until 5 ping_ok la 203.0.113.2 || true
 pings_both_ways B
 tcp_both_ways B $((1024 * 1024))
-settle B || true
+sw_s2s_settle B || true
 
 # ---- ikesh rekeys (kilobyte lifetime) while 4000 x 1300 octets go each way
 spi0=$(ik_out_spi a)
 spis0=$(sw_child_spis b net)
 mb=$(sw_mark b)
 read -r sent recv <<<"$(ping_loss la 203.0.113.2 -c 4000 -i 0.002 -s 1300 -W 1)"
-settle B || true
+sw_s2s_settle B || true
 spi1=$(ik_out_spi a)
 spis1=$(sw_child_spis b net)
 n=$(sw_new_children b net "$mb")
 scn_log "B: rekey ping: sent $sent received $recv; ikesh out SPI $spi0 -> $spi1; strongSwan: $n new CHILD_SAs"
 check "B: ikesh rekeyed the CHILD_SA at its kilobyte lifetime ($n new, SPI $spi0 -> $spi1), mirrored" \
-	eval '[ "$n" -ge 1 ] && [ -n "$spi1" ] && [ "$spi1" != "$spi0" ] && [ "$spis1" != "$spis0" ] && settled'
+	eval '[ "$n" -ge 1 ] && [ -n "$spi1" ] && [ "$spi1" != "$spi0" ] && [ "$spis1" != "$spis0" ] && sw_s2s_settled'
 check "B: ikesh initiated them (strongSwan parsed CREATE_CHILD_SA requests with REKEY_SA)" \
 	sw_log_has b "$mb" 'parsed CREATE_CHILD_SA request [0-9]+ \[ N\(REKEY_SA\)'
 check "B: at most 2 of $sent pings lost across the rekeys (lost $((sent - recv)))" \

@@ -382,3 +382,23 @@ sw_child_counters() {
 		inst && /^    out [0-9a-f]+/ { ob = num("bytes"); op = num("packets"); r = ib " " ip " " ob " " op; next }
 		END { print (r == "" ? "0 0 0 0" : r) }'
 }
+
+# The usual pair of the traffic scenarios: ikesh on a (192.0.2.1) and
+# strongSwan on b (192.0.2.2) with IKE_SA "s2s" and CHILD_SA "net" (needs
+# lib/ikesh.sh).
+# sw_s2s_up: up on both sides with the CHILD SPIs mirrored
+sw_s2s_up() { both_sides_up a b 192.0.2.2 192.0.2.1 s2s net; }
+# sw_s2s_settled: one IKE SA and one CHILD SA left on each side, and up
+# (strongSwan keeps a rekeyed inbound SA for delete_rekeyed_delay, 5 s: not
+# INSTALLED)
+sw_s2s_settled() {
+	[ "$(ik_sa_count a 192.0.2.2)" = 1 ] && [ "$(ik_child_count a 192.0.2.2)" = 1 ] &&
+		[ "$(sw_ike_count b s2s)" = 1 ] && [ "$(sw_child_count b net INSTALLED)" = 1 ] && sw_s2s_up
+}
+# sw_s2s_settle PART: wait for sw_s2s_settled (10 s); log the counts when not
+sw_s2s_settle() {
+	wait_until 10 sw_s2s_settled && return 0
+	scn_log "$1: not settled: ikesh IKE $(ik_sa_count a 192.0.2.2) CHILD $(ik_child_count a 192.0.2.2);" \
+		"strongSwan IKE $(sw_ike_count b s2s) CHILD $(sw_child_count b net) ($(sw_sas b | awk '$1 == "CHILD" { printf "%s ", $5 }'))"
+	return 1
+}

@@ -106,3 +106,9 @@ ping_loss() {
 udp_rcvbuf_errors() {
 	nsx "$1" awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else print $c["RcvbufErrors"] }' /proc/net/snmp
 }
+
+# ping_ok NODE DST [COUNT [INTERVAL]]: every ping answered (2 s each)
+ping_ok() { nsx "$1" ping -q -c "${3:-1}" -i "${4:-0.2}" -W 2 "$2" >/dev/null 2>&1; }
+
+# near A B D: |A - B| <= D
+near() { [ $((($1 - $2) * ($1 - $2))) -le $(($3 * $3)) ]; }
