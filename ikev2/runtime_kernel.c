@@ -53,6 +53,7 @@
 #define GRE_OVERHEAD 24
 #define RETRY_MS 10000
 #define MAXROUTES 256
+#define LOGGED_MAX 160
 
 struct kroute {
 	struct in_addr pfx;
@@ -73,7 +74,7 @@ struct ktun {
 	uint16_t mss;			/* ip tcp adjust-mss, 0 none */
 	struct ipsec_addr local, remote;
 	uint64_t retry_at;
-	char logged[160];
+	char logged[LOGGED_MAX];	/* the last problem logged (log_changed) */
 	struct kroute routes[MAXROUTES];
 	unsigned n_routes;
 	struct ktun *next;
@@ -90,23 +91,33 @@ static struct {
 	unsigned n_mss;
 	bool mss_applied;		/* the kernel holds k.mss */
 	uint64_t mss_retry_at;
-	char mss_logged[160];
+	char mss_logged[LOGGED_MAX];
 } k = {.ev_fd = -1};
 
 struct xfrm_backend *ikev2_rt_kernel(void) { return k.x; }
 
+/* Logs "PREFIX: msg" (or msg) unless it is what *last holds (a problem
+ * that persists is said once); last[LOGGED_MAX]. */
+static void log_changed(char *last, const char *prefix, const char *fmt, va_list ap)
+{
+	char msg[LOGGED_MAX];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (strcmp(msg, last) == 0)
+		return;
+	snprintf(last, LOGGED_MAX, "%s", msg);
+	if (prefix)
+		log_msg(LOG_SEV_ERR, "IPSEC", "DATAPLANE", "%s: %s", prefix, msg);
+	else
+		log_msg(LOG_SEV_ERR, "IPSEC", "DATAPLANE", "%s", msg);
+}
+
 static void tun_log(struct ktun *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void tun_log(struct ktun *t, const char *fmt, ...)
 {
-	char msg[160];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_changed(t->logged, t->ifname, fmt, ap);
 	va_end(ap);
-	if (strcmp(msg, t->logged) == 0)
-		return;
-	snprintf(t->logged, sizeof(t->logged), "%s", msg);
-	log_msg(LOG_SEV_ERR, "IPSEC", "DATAPLANE", "%s: %s", t->ifname, msg);
 }
 
 uint32_t ikev2_rt_kernel_if_id(const char *ios_name)
@@ -546,15 +557,10 @@ static void tun_remove(struct ktun *t)
 static void mss_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void mss_log(const char *fmt, ...)
 {
-	char msg[160];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_changed(k.mss_logged, NULL, fmt, ap);
 	va_end(ap);
-	if (strcmp(msg, k.mss_logged) == 0)
-		return;
-	snprintf(k.mss_logged, sizeof(k.mss_logged), "%s", msg);
-	log_msg(LOG_SEV_ERR, "IPSEC", "DATAPLANE", "%s", msg);
 }
 
 /* "ip tcp adjust-mss" of the tunnels that have a link: the kernel forwards
